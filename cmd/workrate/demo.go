@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"workrate/server"
+	"workrate/store"
+	"workrate/tenant"
+)
+
+// Demo logins, printed by `workrate demo`. They are for a local trial only.
+const (
+	demoSlug          = "northwind"
+	demoOwnerEmail    = "owner@northwind.example"
+	demoOwnerPassword = "demo-owner-pass-2026"
+)
+
+func runDemo(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("demo", out)
+	config := server.RegisterFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := tenant.NewStore(db).AgencyBySlug(ctx, demoSlug)
+	if errors.Is(err, store.ErrNotFound) {
+		a, err = createAgency(ctx, db, "Northwind Creative", demoSlug, demoOwnerEmail, "Nora Winters", demoOwnerPassword)
+	}
+	if err != nil {
+		return fmt.Errorf("demo agency: %w", err)
+	}
+	port := portOf(cfg.HTTPAddr)
+	host := a.Slug + "." + cfg.AgencyDomain + port
+	return printJSON(out, map[string]any{
+		"agency": a.Name,
+		"staff":  map[string]string{"url": "http://" + host + "/staff/login", "email": demoOwnerEmail, "password": demoOwnerPassword},
+		"portal": map[string]string{"url": "http://" + host + "/login"},
+	})
+}
+
+// portOf returns ":8080" for ":8080" and "" for the default HTTP port.
+func portOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			if addr[i:] == ":80" {
+				return ""
+			}
+			return addr[i:]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/uptrace/bun"
+
+	"workrate/migrations"
+	"workrate/server"
+	"workrate/store"
+)
+
+// newFlags returns a flag set for a subcommand whose errors are returned, not printed and exited.
+func newFlags(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("workrate "+name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	return fs
+}
+
+// openDB opens and migrates the configured database.
+func openDB(ctx context.Context, cfg server.Config) (*bun.DB, error) {
+	db, err := store.Open(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Ping(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database unreachable: %w", err)
+	}
+	if _, err := migrations.Run(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func runServe(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("serve", out)
+	config := server.RegisterFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	app, err := server.New(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	return app.Run(ctx)
+}
+
+func runMigrate(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("migrate", out)
+	config := server.RegisterFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := migrations.Run(ctx, db)
+	if err != nil {
+		return err
+	}
+	if applied == nil {
+		applied = []string{}
+	}
+	return printJSON(out, map[string]any{"applied": applied})
+}

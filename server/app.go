@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"workrate/branding"
+	"workrate/locale"
+	"workrate/store"
+	"workrate/tenant"
+	"workrate/web"
+)
+
+// maxBody is the largest request body accepted anywhere (logos are 1 MiB).
+const maxBody = 2 << 20
+
+// App is the running product: its configuration, database and HTTP handler.
+type App struct {
+	cfg      Config
+	db       *bun.DB
+	resolver *tenant.Resolver
+	renderer *web.Renderer
+	bundle   *locale.Bundle
+	brands   *branding.Store
+	proxies  tenant.Proxies
+	engine   *gin.Engine
+}
+
+// New builds the app on an open, migrated database and loads the host map.
+func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
+	bundle, err := locale.New()
+	if err != nil {
+		return nil, err
+	}
+	assets, err := web.LoadAssets()
+	if err != nil {
+		return nil, err
+	}
+	renderer, err := web.NewRenderer(bundle, assets)
+	if err != nil {
+		return nil, err
+	}
+	resolver := tenant.NewResolver(db, tenant.Config{
+		PlatformHost: cfg.PlatformHost, AgencyDomain: cfg.AgencyDomain, PlatformName: cfg.PlatformName,
+		Refresh: cfg.TenantRefresh,
+	})
+	if err := resolver.Load(ctx); err != nil {
+		return nil, err
+	}
+	a := &App{
+		cfg: cfg, db: db, resolver: resolver, renderer: renderer, bundle: bundle,
+		brands: branding.NewStore(db), proxies: cfg.TrustedProxies,
+	}
+	a.engine = a.routes()
+	return a, nil
+}
+
+// Handler is the whole product as one http.Handler.
+func (a *App) Handler() http.Handler { return a.engine }
+
+// Resolver returns the host map (tests use it to refresh at once).
+func (a *App) Resolver() *tenant.Resolver { return a.resolver }
+
+// Run serves until ctx ends, then lets in-flight requests finish.
+func (a *App) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go a.resolver.Run(ctx)
+
+	srv := &http.Server{
+		Addr:              a.cfg.HTTPAddr,
+		Handler:           a.engine,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("server: listen %s: %w", a.cfg.HTTPAddr, err)
+	}
+	slog.Info("serving", "http", ln.Addr().String(), "platform_host", a.cfg.PlatformHost, "agency_domain", a.cfg.AgencyDomain)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, stop := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer stop()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	return nil
+}
+
+// page adapts a handler that returns an error into a gin handler.
+func (a *App) page(f func(*gin.Context) error) gin.HandlerFunc {
+	return a.renderer.Page(store.ErrNotFound)(f)
+}

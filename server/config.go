@@ -1,0 +1,128 @@
+// Package server wires every surface into one HTTP handler and runs it.
+package server
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	"workrate/store"
+)
+
+// Config is the whole configuration, from the environment and flags.
+type Config struct {
+	DatabaseURL     string
+	HTTPAddr        string
+	HTTPSAddr       string
+	PlatformHost    string
+	AgencyDomain    string
+	PlatformName    string
+	ACMECA          string
+	ACMEEmail       string
+	ACMECARoot      string
+	CNAMETarget     string
+	DNSResolver     string
+	TLSCert         string
+	TLSKey          string
+	SecretKey       string
+	TrustedProxies  []netip.Prefix
+	TempPasswordTTL time.Duration
+	SessionIdle     time.Duration
+	SessionMax      time.Duration
+	// TenantRefresh is how often changes made by other processes reach the host map.
+	TenantRefresh time.Duration
+}
+
+// env returns the variable's value or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v := os.Getenv(name); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+// RegisterFlags declares a flag beside each variable, defaulting to the
+// environment's value, and returns a function that finishes the Config once
+// the flags are parsed.
+func RegisterFlags(fs *flag.FlagSet) func() (Config, error) {
+	var c Config
+	fs.StringVar(&c.DatabaseURL, "database-url", env("WORKRATE_DATABASE_URL", store.DefaultURL), "postgres://… or sqlite://PATH (WORKRATE_DATABASE_URL)")
+	fs.StringVar(&c.HTTPAddr, "http-addr", env("WORKRATE_HTTP_ADDR", ":8080"), "plain HTTP listener (WORKRATE_HTTP_ADDR)")
+	fs.StringVar(&c.HTTPSAddr, "https-addr", env("WORKRATE_HTTPS_ADDR", ""), "TLS listener; empty means TLS is off (WORKRATE_HTTPS_ADDR)")
+	fs.StringVar(&c.PlatformHost, "platform-host", env("WORKRATE_PLATFORM_HOST", "localhost"), "the platform's own host (WORKRATE_PLATFORM_HOST)")
+	fs.StringVar(&c.AgencyDomain, "agency-domain", env("WORKRATE_AGENCY_DOMAIN", "localhost"), "agencies get <slug>.<this> (WORKRATE_AGENCY_DOMAIN)")
+	fs.StringVar(&c.PlatformName, "platform-name", env("WORKRATE_PLATFORM_NAME", "WorkRate"), "name shown where no white label applies (WORKRATE_PLATFORM_NAME)")
+	fs.StringVar(&c.ACMECA, "acme-ca", env("WORKRATE_ACME_CA", "https://acme-v02.api.letsencrypt.org/directory"), "ACME directory URL (WORKRATE_ACME_CA)")
+	fs.StringVar(&c.ACMEEmail, "acme-email", env("WORKRATE_ACME_EMAIL", ""), "ACME account email (WORKRATE_ACME_EMAIL)")
+	fs.StringVar(&c.ACMECARoot, "acme-ca-root", env("WORKRATE_ACME_CA_ROOT", ""), "PEM file of an extra root to trust for the ACME CA (WORKRATE_ACME_CA_ROOT)")
+	fs.StringVar(&c.CNAMETarget, "cname-target", env("WORKRATE_CNAME_TARGET", ""), "host that custom domains point their CNAME at (WORKRATE_CNAME_TARGET; default the platform host)")
+	fs.StringVar(&c.DNSResolver, "dns-resolver", env("WORKRATE_DNS_RESOLVER", ""), "host:port of the DNS server used to verify domains (WORKRATE_DNS_RESOLVER; default the system's)")
+	fs.StringVar(&c.TLSCert, "tls-cert", env("WORKRATE_TLS_CERT", ""), "certificate PEM for the platform's own names, e.g. a wildcard (WORKRATE_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", env("WORKRATE_TLS_KEY", ""), "key PEM for WORKRATE_TLS_CERT (WORKRATE_TLS_KEY)")
+	fs.StringVar(&c.SecretKey, "secret-key", env("WORKRATE_SECRET_KEY", ""), "key that encrypts secrets at rest (WORKRATE_SECRET_KEY)")
+	proxies := fs.String("trusted-proxies", env("WORKRATE_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs whose X-Forwarded-* headers are believed (WORKRATE_TRUSTED_PROXIES)")
+	fs.DurationVar(&c.TempPasswordTTL, "temp-password-ttl", envDuration("WORKRATE_TEMP_PASSWORD_TTL", 7*24*time.Hour), "how long a temporary portal password works (WORKRATE_TEMP_PASSWORD_TTL)")
+	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration("WORKRATE_SESSION_IDLE", 2*time.Hour), "sessions end after this long unused (WORKRATE_SESSION_IDLE)")
+	fs.DurationVar(&c.SessionMax, "session-max", envDuration("WORKRATE_SESSION_MAX", 7*24*time.Hour), "sessions end after this long in all (WORKRATE_SESSION_MAX)")
+	fs.DurationVar(&c.TenantRefresh, "tenant-refresh", envDuration("WORKRATE_TENANT_REFRESH", 2*time.Second), "how often host changes made elsewhere are picked up (WORKRATE_TENANT_REFRESH)")
+	return func() (Config, error) {
+		p, err := ParseProxies(*proxies)
+		if err != nil {
+			return Config{}, err
+		}
+		c.TrustedProxies = p
+		return c, c.validate()
+	}
+}
+
+// ParseProxies reads a comma-separated list of IPs and CIDR prefixes.
+func ParseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxies: %q is neither an IP nor a CIDR", part)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+func (c *Config) validate() error {
+	c.PlatformHost = strings.ToLower(strings.TrimSpace(c.PlatformHost))
+	c.AgencyDomain = strings.ToLower(strings.TrimSpace(c.AgencyDomain))
+	if c.PlatformHost == "" || c.AgencyDomain == "" {
+		return errors.New("platform host and agency domain must not be empty")
+	}
+	if strings.TrimSpace(c.PlatformName) == "" {
+		return errors.New("platform name must not be empty")
+	}
+	if c.CNAMETarget == "" {
+		c.CNAMETarget = c.PlatformHost
+	}
+	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.TempPasswordTTL <= 0 {
+		return errors.New("session and password durations must be positive")
+	}
+	return nil
+}

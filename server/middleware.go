@@ -1,0 +1,117 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"workrate/branding"
+	"workrate/tenant"
+	"workrate/web"
+)
+
+// langCookie remembers the language chosen before signing in.
+const langCookie = "lang"
+
+func prefixStrings(ps []netip.Prefix) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+// requestLog gives each request an id and logs it when it ends.
+func (a *App) requestLog() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		c.Header("X-Request-Id", id)
+		c.Next()
+		t := tenant.FromContext(c)
+		agency := ""
+		if t.Site != nil {
+			agency = t.Site.Agency.ID
+		}
+		slog.LogAttrs(c, levelFor(c.Writer.Status()), "request",
+			slog.String("id", id), slog.String("method", c.Request.Method), slog.String("host", c.Request.Host),
+			slog.String("path", c.Request.URL.Path), slog.String("agency", agency),
+			slog.Int("status", c.Writer.Status()), slog.Duration("latency", time.Since(start)),
+			slog.String("ip", c.ClientIP()))
+	}
+}
+
+func levelFor(status int) slog.Level {
+	if status >= 500 {
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}
+
+// recovery turns a panic into a logged error and the branded 500 page.
+func (a *App) recovery() gin.HandlerFunc {
+	return gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
+		slog.ErrorContext(c, "panic", "err", err, "path", c.Request.URL.Path)
+		a.renderer.Error(c, http.StatusInternalServerError)
+	})
+}
+
+func securityHeaders() gin.HandlerFunc { return web.SecurityHeaders() }
+
+func limitBody(n int64) gin.HandlerFunc { return web.LimitBody(n) }
+
+// tenant resolves the Host; an unknown host gets the plain 404 page.
+func (a *App) tenant() gin.HandlerFunc {
+	return a.resolver.Middleware(a.proxies, func(c *gin.Context) {
+		a.renderer.Error(c, http.StatusNotFound)
+	})
+}
+
+// brand puts the host's brand on the request: the agency's, or the platform's.
+func (a *App) brand() gin.HandlerFunc {
+	platform := branding.Platform(a.cfg.PlatformName)
+	return func(c *gin.Context) {
+		if t := tenant.FromContext(c); t.Site != nil {
+			web.SetBrand(c, t.Site.Brand)
+		} else {
+			web.SetBrand(c, platform)
+		}
+		c.Next()
+	}
+}
+
+// locale resolves the request's language once: the user's own choice (saved on
+// the account, or the cookie before signing in), the agency's default, the
+// browser's Accept-Language, English.
+func (a *App) locale() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		chosen, _ := c.Cookie(langCookie)
+		agencyDefault := ""
+		if t := tenant.FromContext(c); t.Site != nil {
+			agencyDefault = t.Site.Agency.DefaultLanguage
+		}
+		web.SetLocalizer(c, a.bundle.Localizer(a.bundle.Match(chosen, agencyDefault, c.GetHeader("Accept-Language"))))
+		c.Next()
+	}
+}
+
+// crossOrigin refuses state-changing requests sent by another origin.
+func (a *App) crossOrigin() gin.HandlerFunc {
+	cop := http.NewCrossOriginProtection()
+	return func(c *gin.Context) {
+		if err := cop.Check(c.Request); err != nil {
+			a.renderer.Error(c, http.StatusForbidden)
+			return
+		}
+		c.Next()
+	}
+}
+
+func (a *App) notFound(c *gin.Context) { a.renderer.Error(c, http.StatusNotFound) }

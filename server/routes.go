@@ -1,0 +1,32 @@
+package server
+
+import (
+	"github.com/gin-gonic/gin"
+)
+
+// routes builds the engine: what every request passes through, then each surface.
+func (a *App) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.HandleMethodNotAllowed = false // a wrong method is a 404, like a path that never existed
+	e.ContextWithFallback = true
+	_ = e.SetTrustedProxies(prefixStrings(a.proxies))
+	e.Use(a.requestLog(), a.recovery(), securityHeaders(), limitBody(maxBody))
+
+	// Any host, before tenant resolution.
+	e.GET("/healthz", a.healthz)
+	e.GET("/readyz", a.readyz)
+	e.GET("/static/*file", a.renderer.Assets().Serve)
+
+	site := e.Group("/", a.tenant(), a.brand(), a.locale(), a.crossOrigin())
+	site.GET("/brand/theme/:file", a.serveTheme)
+	site.GET("/brand/logo/:file", a.page(a.serveLogo))
+	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
+	site.POST("/language", a.setLanguage)
+	site.GET("/", a.page(a.showHome))
+
+	e.NoRoute(a.tenant(), a.brand(), a.locale(), a.notFound)
+	return e
+}

@@ -1,0 +1,66 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"workrate/store"
+	"workrate/store/testdb"
+)
+
+func TestTranslateOnBothDatabases(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			now := store.Now()
+			ins := func(slug string) error {
+				_, err := db.NewRaw("INSERT INTO agencies (id, slug, name, status, default_language, require_staff_totp, created_at, updated_at) VALUES (?, ?, ?, 'active', 'en', ?, ?, ?)",
+					store.NewID(), slug, "Acme", false, now, now).Exec(ctx)
+				return store.Translate(err)
+			}
+			if err := ins("acme"); err != nil {
+				t.Fatal(err)
+			}
+			if err := ins("acme"); !errors.Is(err, store.ErrConflict) {
+				t.Fatalf("duplicate slug: got %v, want ErrConflict", err)
+			}
+			var name string
+			err := db.NewRaw("SELECT name FROM agencies WHERE slug = ?", "nobody").Scan(ctx, &name)
+			if !errors.Is(store.Translate(err), store.ErrNotFound) {
+				t.Fatalf("missing row: got %v, want ErrNotFound", err)
+			}
+			if store.Translate(nil) != nil {
+				t.Fatal("Translate(nil) != nil")
+			}
+			other := errors.New("boom")
+			if got := store.Translate(other); got != other || errors.Is(got, store.ErrConflict) {
+				t.Fatalf("unrelated error changed: %v", got)
+			}
+		})
+	}
+}
+
+func TestNewIDIsValidUniqueAndOrdered(t *testing.T) {
+	seen := map[string]bool{}
+	prev := ""
+	for range 1000 {
+		id := store.NewID()
+		if !store.ValidID(id) {
+			t.Fatalf("invalid id %q", id)
+		}
+		if seen[id] {
+			t.Fatalf("duplicate id %q", id)
+		}
+		seen[id] = true
+		if id[:13] < prev[:min(13, len(prev))] {
+			t.Fatalf("ids not time ordered: %s after %s", id, prev)
+		}
+		prev = id
+	}
+	for _, bad := range []string{"", "1", "../etc/passwd", "0190a5f2-0000-7000-8000-00000000000G", "0190A5F2-0000-7000-8000-000000000000"} {
+		if store.ValidID(bad) {
+			t.Errorf("ValidID(%q) = true", bad)
+		}
+	}
+}
