@@ -24,6 +24,9 @@ func all() (*migrate.Migrations, error) {
 	if err := ms.Discover(files); err != nil {
 		return nil, fmt.Errorf("migrations: discover: %w", err)
 	}
+	if err := registerTenantNotify(ms); err != nil {
+		return nil, fmt.Errorf("migrations: register: %w", err)
+	}
 	return ms, nil
 }
 

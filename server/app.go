@@ -74,6 +74,10 @@ func (a *App) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go a.resolver.Run(ctx)
+	if store.IsPostgres(a.db) {
+		go a.resolver.Listen(ctx, a.db)
+	}
+	go a.runCleanup(ctx, 10*time.Minute)
 
 	srv := &http.Server{
 		Addr:              a.cfg.HTTPAddr,

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"workrate/auth"
 	"workrate/server/servertest"
 	"workrate/store/testdb"
 	"workrate/tenant"
@@ -113,5 +115,36 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 	}
 	if r := b.Get("localhost", "/"); !strings.Contains(r.Body, `lang="de"`) {
 		t.Fatalf("language choice not applied: %.200q", r.Body)
+	}
+}
+
+func TestCleanupRemovesEndedSessionsOnly(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			env := servertest.New(t, db)
+			s := auth.NewStore(db.DB)
+			long := auth.SessionPolicy{Idle: time.Hour, Max: time.Hour}
+			live, err := s.CreateSession(ctx, &auth.Session{Kind: auth.KindOperator, SubjectID: "op", Host: "localhost", SessionVersion: 1}, long)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.CreateSession(ctx, &auth.Session{Kind: auth.KindOperator, SubjectID: "op", Host: "localhost", SessionVersion: 1}, auth.SessionPolicy{Idle: time.Hour, Max: -time.Minute}); err != nil {
+				t.Fatal(err)
+			}
+			if err := env.App.Cleanup(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := db.NewRaw("SELECT count(*) FROM sessions").Scan(ctx, &n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 {
+				t.Fatalf("%d sessions left, want the live one only", n)
+			}
+			if _, err := s.SessionByToken(ctx, live, "localhost", long); err != nil {
+				t.Fatalf("live session gone: %v", err)
+			}
+		})
 	}
 }
