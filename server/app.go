@@ -75,7 +75,12 @@ func (a *App) Run(ctx context.Context) error {
 	defer cancel()
 	go a.resolver.Run(ctx)
 	if store.IsPostgres(a.db) {
-		go a.resolver.Listen(ctx, a.db)
+		direct, err := store.Open(a.cfg.DirectURL)
+		if err != nil {
+			return err
+		}
+		defer direct.Close()
+		go a.resolver.Listen(ctx, direct)
 	}
 	go a.runCleanup(ctx, 10*time.Minute)
 

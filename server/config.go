@@ -15,7 +15,10 @@ import (
 
 // Config is the whole configuration, from the environment and flags.
 type Config struct {
-	DatabaseURL     string
+	DatabaseURL string
+	// DirectURL reaches PostgreSQL without a transaction-pooling PgBouncer, for
+	// what needs a session of its own: LISTEN/NOTIFY and the migration lock.
+	DirectURL       string
 	HTTPAddr        string
 	HTTPSAddr       string
 	PlatformHost    string
@@ -60,6 +63,7 @@ func envDuration(name string, def time.Duration) time.Duration {
 func RegisterFlags(fs *flag.FlagSet) func() (Config, error) {
 	var c Config
 	fs.StringVar(&c.DatabaseURL, "database-url", env("WORKRATE_DATABASE_URL", store.DefaultURL), "postgres://… or sqlite://PATH (WORKRATE_DATABASE_URL)")
+	fs.StringVar(&c.DirectURL, "database-direct-url", env("WORKRATE_DATABASE_DIRECT_URL", ""), "PostgreSQL URL that bypasses a transaction-pooling PgBouncer, for LISTEN/NOTIFY and locks (WORKRATE_DATABASE_DIRECT_URL; default the database URL)")
 	fs.StringVar(&c.HTTPAddr, "http-addr", env("WORKRATE_HTTP_ADDR", ":8080"), "plain HTTP listener (WORKRATE_HTTP_ADDR)")
 	fs.StringVar(&c.HTTPSAddr, "https-addr", env("WORKRATE_HTTPS_ADDR", ""), "TLS listener; empty means TLS is off (WORKRATE_HTTPS_ADDR)")
 	fs.StringVar(&c.PlatformHost, "platform-host", env("WORKRATE_PLATFORM_HOST", "localhost"), "the platform's own host (WORKRATE_PLATFORM_HOST)")
@@ -117,6 +121,9 @@ func (c *Config) validate() error {
 	}
 	if strings.TrimSpace(c.PlatformName) == "" {
 		return errors.New("platform name must not be empty")
+	}
+	if c.DirectURL == "" {
+		c.DirectURL = c.DatabaseURL
 	}
 	if c.CNAMETarget == "" {
 		c.CNAMETarget = c.PlatformHost

@@ -20,7 +20,7 @@ func newFlags(name string, out io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// openDB opens and migrates the configured database.
+// openDB opens the configured database and applies pending migrations.
 func openDB(ctx context.Context, cfg server.Config) (*bun.DB, error) {
 	db, err := store.Open(cfg.DatabaseURL)
 	if err != nil {
@@ -30,11 +30,22 @@ func openDB(ctx context.Context, cfg server.Config) (*bun.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
-	if _, err := migrations.Run(ctx, db); err != nil {
+	if _, err := migrate(ctx, cfg); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// migrate applies pending migrations through the direct connection: the
+// migration lock is a session-level lock that a transaction pooler would break.
+func migrate(ctx context.Context, cfg server.Config) ([]string, error) {
+	db, err := store.Open(cfg.DirectURL)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return migrations.Run(ctx, db)
 }
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
@@ -69,12 +80,7 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	applied, err := migrations.Run(ctx, db)
+	applied, err := migrate(ctx, cfg)
 	if err != nil {
 		return err
 	}
