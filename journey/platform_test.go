@@ -25,8 +25,8 @@ func TestPlatformHomeAndLanguage(t *testing.T) {
 		t.Errorf("top bar background %q: stylesheet or theme not applied", bg)
 	}
 	do(t, ctx, "switch to German",
-		chromedp.SetValue(chromedp.CSS("#lang-select"), "de"),
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('#lang-select').dispatchEvent(new Event('change'))`),
+		// Choose as a user does: set the value and fire the change the page listens for.
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('#lang-select'); s.value = 'de'; s.dispatchEvent(new Event('change')); })()`),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="de"] h1`)),
 	)
 	shot(t, ctx, "home-de")
