@@ -23,7 +23,7 @@ type ListOptions struct {
 // Page is one page of a list; Next is the cursor of the following page, ""
 // on the last one.
 type Page[T any] struct {
-	Items []T  `json:"items"`
+	Items []T    `json:"items"`
 	Next  string `json:"next,omitempty"`
 }
 
