@@ -124,7 +124,7 @@ func (s *Store) activity(ctx context.Context, sc Scope, types []string, limit in
 		q = q.Where("visibility = ?", VisibilityClient)
 	}
 	if types != nil {
-		q = q.Where("subject_type IN (?)", bun.In(types))
+		q = q.Where("subject_type IN (?)", bun.List(types))
 	}
 	// created_at first: ids of one millisecond are not ordered among themselves.
 	if err := q.Order("created_at DESC", "id DESC").Limit(int64(limit)).Scan(ctx); err != nil {

@@ -247,7 +247,7 @@ func (s *Store) CountOpenTickets(ctx context.Context, sc Scope) (int, error) {
 	}
 	n, err := s.db.NewSelect().Model((*Ticket)(nil)).
 		Where("agency_id = ? AND workspace_id = ?", sc.AgencyID, sc.WorkspaceID).
-		Where("status IN (?)", bun.In(OpenTicketStatuses())).Count(ctx)
+		Where("status IN (?)", bun.List(OpenTicketStatuses())).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("workspace: count open tickets of %s: %w", sc, store.Translate(err))
 	}
