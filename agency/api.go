@@ -292,10 +292,3 @@ func (h *Handler) requireAPIKey(c *gin.Context) {
 	c.Set(apiKeyKey, k)
 	c.Next()
 }
-
-// apiKeyOf returns the request's API key (set by requireAPIKey).
-func apiKeyOf(c *gin.Context) *auth.APIKey {
-	v, _ := c.Get(apiKeyKey)
-	k, _ := v.(*auth.APIKey)
-	return k
-}

@@ -87,13 +87,6 @@ func staffOf(c *gin.Context) *auth.Staff {
 	return st
 }
 
-// sessionOf returns the staff member's session (set by requireStaff).
-func sessionOf(c *gin.Context) *auth.Session {
-	v, _ := c.Get(sessionKey)
-	s, _ := v.(*auth.Session)
-	return s
-}
-
 // agencyOf returns the agency the request acts for: the signed-in staff
 // member's or the API key's (both set the tenant's Site).
 func agencyOf(c *gin.Context) *tenant.Agency {
