@@ -101,9 +101,3 @@ func rateAPIError(e *tenant.RateError) *APIError {
 	}
 	return fieldErr(field, "is not valid")
 }
-
-// apiFieldError maps validation errors of the data packages to a 422; nil
-// when err is none of them.
-func apiFieldError(err error) *APIError {
-	return nil
-}

@@ -30,7 +30,10 @@ type APIRoute struct {
 	List     bool   // the answer is a page {"items": [...], "next_cursor": …}
 	Status   int    // success status; 0 means 200
 	Public   bool   // answered without an API key (the document itself)
-	Handle   func(*gin.Context) error
+	// InWorkspace loads the workspace of :id first (404 outside the key's
+	// agency); the handler then reads it with workspaceOf(c) and staffScope(c).
+	InWorkspace bool
+	Handle      func(*gin.Context) error
 }
 
 // apiRoutes is the whole API, in the order of the document.
@@ -38,6 +41,8 @@ func (h *Handler) apiRoutes() []APIRoute {
 	var rs []APIRoute
 	rs = append(rs, APIRoute{Method: http.MethodGet, Path: "/openapi.json", Summary: "This OpenAPI document",
 		Response: map[string]any{}, Public: true, Handle: h.showOpenAPI})
+	rs = append(rs, h.workspaceAPI()...)
+	rs = append(rs, h.taskAPI()...)
 	rs = append(rs, h.rateAPI()...)
 	rs = append(rs, h.extraAPI...)
 	return rs
@@ -52,6 +57,10 @@ func (h *Handler) APIRoutes(r gin.IRouter) {
 		g := keyed
 		if rt.Public {
 			g = api
+		}
+		if rt.InWorkspace {
+			g.Handle(rt.Method, rt.Path, h.apiLoadWorkspace, h.api(rt.Handle))
+			continue
 		}
 		g.Handle(rt.Method, rt.Path, h.api(rt.Handle))
 	}

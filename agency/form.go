@@ -77,3 +77,5 @@ func formatAmount(cents int64) string {
 	}
 	return sign + strconv.FormatInt(cents/100, 10) + "." + strconv.FormatInt(cents%100/10, 10) + strconv.FormatInt(cents%10, 10)
 }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

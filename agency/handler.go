@@ -19,6 +19,7 @@ import (
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
+	"workrate/workspace"
 )
 
 // Deps is what the agency surface needs from the app.
@@ -39,6 +40,7 @@ type Handler struct {
 	db       *bun.DB
 	auth     *auth.Store
 	tenants  *tenant.Store
+	work     *workspace.Store
 	resolver *tenant.Resolver
 	renderer *web.Renderer
 	bundle   *locale.Bundle
@@ -51,6 +53,7 @@ type Handler struct {
 func New(d Deps) *Handler {
 	return &Handler{
 		db: d.DB, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
+		work:     workspace.NewStore(d.DB),
 		resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle,
 		hashes: d.Hashes, sessions: d.Sessions, extraAPI: d.ExtraAPI,
 	}
@@ -78,6 +81,7 @@ const (
 	staffKey   = "agency.staff"
 	sessionKey = "agency.session"
 	apiKeyKey  = "agency.apikey"
+	wsKey      = "agency.workspace"
 )
 
 // staffOf returns the signed-in staff member (set by requireStaff).

@@ -20,6 +20,15 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	in.POST("/account", h.page(h.updateAccount))
 	in.POST("/account/password", h.page(h.changePassword))
 
+	in.GET("/workspaces", h.page(h.showWorkspaces))
+	in.GET("/workspaces/new", h.page(h.showNewWorkspace))
+	in.POST("/workspaces", h.page(h.createWorkspace))
+	ws := in.Group("/workspaces/:id", h.loadWorkspace) // one of this agency's, else 404
+	ws.GET("", h.page(h.showWorkspaceHome))
+	ws.GET("/settings", h.page(h.showWorkspaceSettings))
+	ws.POST("/settings", h.page(h.updateWorkspace))
+	// The Client Portal section (/portal) registers on ws behind requireManager.
+
 	settings := in.Group("/settings", h.requireManager) // owners and admins
 	settings.GET("", h.page(h.showSettings))
 	settings.POST("", h.page(h.updateSettings))
