@@ -43,6 +43,10 @@ func (h *Handler) apiRoutes() []APIRoute {
 		Response: map[string]any{}, Public: true, Handle: h.showOpenAPI})
 	rs = append(rs, h.workspaceAPI()...)
 	rs = append(rs, h.taskAPI()...)
+	rs = append(rs, h.messageAPI()...)
+	rs = append(rs, h.ticketAPI()...)
+	rs = append(rs, h.invoiceAPI()...)
+	rs = append(rs, h.noteAPI()...)
 	rs = append(rs, h.rateAPI()...)
 	rs = append(rs, h.extraAPI...)
 	return rs
