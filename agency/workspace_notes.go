@@ -41,7 +41,9 @@ func (h *Handler) renderNotes(c *gin.Context, status int, p notesPage) error {
 }
 
 // showNotes lists the workspace's CRM notes.
-func (h *Handler) showNotes(c *gin.Context) error { return h.renderNotes(c, http.StatusOK, notesPage{}) }
+func (h *Handler) showNotes(c *gin.Context) error {
+	return h.renderNotes(c, http.StatusOK, notesPage{})
+}
 
 func noteFormOf(c *gin.Context) noteForm {
 	return noteForm{ID: c.Param("note_id"), Body: c.PostForm("body"), AgencyOnly: c.PostForm("agency_only") != ""}

@@ -81,7 +81,9 @@ func TestWorkspacePagesActions(t *testing.T) {
 			w := workspace.NewStore(db.DB)
 			sc := f.A1.StaffScope()
 			host, ws := "agency-a.localhost", "/staff/workspaces/"+f.A1.ID
-			post := func(path string, kv ...string) *servertest.Response { return b.Post(host, ws+path, servertest.Values(kv...)) }
+			post := func(path string, kv ...string) *servertest.Response {
+				return b.Post(host, ws+path, servertest.Values(kv...))
+			}
 
 			// Tasks: bad input comes back with the message, then create, move, edit, delete.
 			if r := post("/tasks", "title", "", "status", "todo"); r.Status != 422 || !strings.Contains(r.Body, "fill in this field") {
@@ -118,7 +120,7 @@ func TestWorkspacePagesActions(t *testing.T) {
 			if tk, _ := w.Task(ctx, sc, id); tk == nil || tk.Title != "Write copy v2" || tk.Status != "review" || tk.AssigneeID != "" {
 				t.Errorf("edited task = %+v", tk)
 			}
-			if r := post("/tasks/"+id+"/delete"); r.Status != 303 {
+			if r := post("/tasks/" + id + "/delete"); r.Status != 303 {
 				t.Errorf("delete = %d", r.Status)
 			}
 			if _, err := w.Task(ctx, sc, id); err == nil {

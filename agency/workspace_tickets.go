@@ -114,7 +114,9 @@ func (h *Handler) renderTicket(c *gin.Context, status int, p ticketPage) error {
 }
 
 // showTicket shows a ticket, its comments and the forms to act on it.
-func (h *Handler) showTicket(c *gin.Context) error { return h.renderTicket(c, http.StatusOK, ticketPage{}) }
+func (h *Handler) showTicket(c *gin.Context) error {
+	return h.renderTicket(c, http.StatusOK, ticketPage{})
+}
 
 // updateTicket changes a ticket's status and priority.
 func (h *Handler) updateTicket(c *gin.Context) error {
