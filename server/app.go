@@ -7,11 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
+	"workrate/agency"
+	"workrate/auth"
 	"workrate/branding"
 	"workrate/locale"
 	"workrate/store"
@@ -31,6 +34,8 @@ type App struct {
 	bundle   *locale.Bundle
 	brands   *branding.Store
 	proxies  tenant.Proxies
+	hashes   *auth.HashPool
+	agency   *agency.Handler
 	engine   *gin.Engine
 }
 
@@ -58,13 +63,37 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a := &App{
 		cfg: cfg, db: db, resolver: resolver, renderer: renderer, bundle: bundle,
 		brands: branding.NewStore(db), proxies: cfg.TrustedProxies,
+		// One hashing slot per core: a flood of sign-ins gets 429, not a stalled CPU.
+		hashes: auth.NewHashPool(runtime.NumCPU(), auth.DefaultParams()),
 	}
+	a.agency = agency.New(agency.Deps{
+		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
+		Sessions: a.sessionPolicy(),
+	})
 	a.engine = a.routes()
 	return a, nil
 }
 
 // Handler is the whole product as one http.Handler.
 func (a *App) Handler() http.Handler { return a.engine }
+
+// Routes lists every route of the engine (tests walk them).
+func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
+
+// Hashes returns the app's password hashing pool.
+func (a *App) Hashes() *auth.HashPool { return a.hashes }
+
+// sessionPolicy is the lifetime of signed-in sessions.
+func (a *App) sessionPolicy() auth.SessionPolicy {
+	p := auth.SessionPolicy{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax}
+	if p.Idle <= 0 {
+		p.Idle = 2 * time.Hour
+	}
+	if p.Max <= 0 {
+		p.Max = 7 * 24 * time.Hour
+	}
+	return p
+}
 
 // Resolver returns the host map (tests use it to refresh at once).
 func (a *App) Resolver() *tenant.Resolver { return a.resolver }
