@@ -100,7 +100,7 @@ func TestCustomDomainTLSWithPebble(t *testing.T) {
 		t.Skip("starts an ACME server")
 	}
 	challenges := []struct {
-		name                      string
+		name                     string
 		disableHTTP, disableALPN bool
 	}{
 		{"http-01", false, true},

@@ -51,7 +51,7 @@ type Pebble struct {
 // DNS server's handler is process-wide).
 func Start(t testing.TB, httpPort, tlsPort int) *Pebble {
 	t.Helper()
-	t.Setenv("PEBBLE_VA_NOSLEEP", "1")     // validate at once
+	t.Setenv("PEBBLE_VA_NOSLEEP", "1")      // validate at once
 	t.Setenv("PEBBLE_WFE_NONCEREJECT", "0") // no random bad nonces
 	t.Setenv("PEBBLE_AUTHZREUSE", "0")      // every order validates again
 	logger := log.New(io.Discard, "", 0)
