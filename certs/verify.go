@@ -100,13 +100,17 @@ func (v *Verifier) Check(ctx context.Context, d *tenant.Domain) (string, tenant.
 	}
 }
 
-// failed reports a lookup error other than "no such name/record".
+// failed reports a lookup error other than "no such name/record". An empty
+// answer from a server that is neither authoritative nor recursive (a test
+// DNS server, or WORKRATE_DNS_RESOLVER pointing at an authoritative server
+// that does not set the flag) is reported by Go as a "lame referral": for
+// verification it means the same as no record.
 func failed(err error) bool {
 	if err == nil {
 		return false
 	}
 	var de *net.DNSError
-	if errors.As(err, &de) && de.IsNotFound {
+	if errors.As(err, &de) && (de.IsNotFound || de.Err == "lame referral") {
 		return false
 	}
 	return true
