@@ -45,8 +45,12 @@ type Config struct {
 	// DenyFor is how long a name whose certificate failed is refused at the
 	// handshake without trying again (default 5 minutes).
 	DenyFor time.Duration
-	// Sweep is how often verified domains are (re)managed, so that this
-	// instance renews certificates obtained elsewhere (default 1 hour).
+	// Poll is how often the list of verified domains is read, so that domains
+	// verified or removed by another process (the command line, another
+	// instance) are managed or dropped here too (default 5s).
+	Poll time.Duration
+	// Sweep is how often every verified domain is managed again, so that a
+	// certificate obtained or renewed elsewhere is reloaded (default 1 hour).
 	Sweep time.Duration
 }
 
@@ -65,6 +69,8 @@ type Manager struct {
 
 	ctx     context.Context
 	cancel  context.CancelFunc
+	mu      sync.Mutex
+	known   map[string]bool // verified domains this instance manages
 	updates chan certUpdate
 	wg      sync.WaitGroup
 	stopped sync.Once
@@ -78,6 +84,9 @@ func NewManager(cfg Config, resolver *tenant.Resolver, st *tenant.Store) (*Manag
 	}
 	if cfg.DenyFor <= 0 {
 		cfg.DenyFor = 5 * time.Minute
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 5 * time.Second
 	}
 	if cfg.Sweep <= 0 {
 		cfg.Sweep = time.Hour
@@ -100,6 +109,7 @@ func NewManager(cfg Config, resolver *tenant.Resolver, st *tenant.Store) (*Manag
 		cfg: cfg, resolver: resolver, store: st,
 		deny: newDenyList(cfg.DenyFor, 10000),
 		ctx:  ctx, cancel: cancel, updates: make(chan certUpdate, 256),
+		known: map[string]bool{},
 	}
 	logger := newLogger()
 	m.cache = certmagic.NewCache(certmagic.CacheOptions{
@@ -147,49 +157,80 @@ func NewManager(cfg Config, resolver *tenant.Resolver, st *tenant.Store) (*Manag
 }
 
 // Start manages every verified custom domain (loading stored certificates,
-// renewing or obtaining them in the background) and again every Sweep.
+// renewing or obtaining them in the background), follows the list every Poll
+// and manages them all again every Sweep.
 func (m *Manager) Start(ctx context.Context) {
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
-		t := time.NewTicker(m.cfg.Sweep)
-		defer t.Stop()
+		poll := time.NewTicker(m.cfg.Poll)
+		defer poll.Stop()
+		last := time.Time{}
 		for {
-			m.manageVerified(ctx)
+			all := time.Since(last) >= m.cfg.Sweep
+			if err := m.follow(ctx, all); err != nil {
+				if ctx.Err() != nil || m.ctx.Err() != nil {
+					return
+				}
+				slog.WarnContext(ctx, "certs: follow verified domains", "err", err)
+			} else if all {
+				last = time.Now()
+			}
 			select {
 			case <-ctx.Done():
 				return
 			case <-m.ctx.Done():
 				return
-			case <-t.C:
+			case <-poll.C:
 			}
 		}
 	}()
 }
 
-func (m *Manager) manageVerified(ctx context.Context) {
+// follow manages the verified domains of active agencies not managed here
+// yet (all of them when all is set), and drops from memory those no longer
+// served (removed elsewhere, unverified, agency suspended).
+func (m *Manager) follow(ctx context.Context, all bool) error {
 	hosts, err := m.store.VerifiedDomains(ctx)
 	if err != nil {
-		if ctx.Err() == nil {
-			slog.WarnContext(ctx, "certs: list verified domains", "err", err)
-		}
-		return
+		return err
 	}
-	var serve []string
+	served := make(map[string]bool, len(hosts))
+	var manage []string
+	m.mu.Lock()
 	for _, h := range hosts {
-		if m.resolver.Allowed(h) {
-			serve = append(serve, h)
+		if !m.resolver.Allowed(h) {
+			continue // not in the host map yet, or its agency is suspended
+		}
+		served[h] = true
+		if all || !m.known[h] {
+			manage = append(manage, h)
 		}
 	}
-	if err := m.managed.ManageAsync(m.ctx, serve); err != nil {
-		slog.WarnContext(ctx, "certs: manage verified domains", "err", err)
+	var drop []certmagic.SubjectIssuer
+	for h := range m.known {
+		if !served[h] {
+			drop = append(drop, certmagic.SubjectIssuer{Subject: h})
+		}
 	}
+	m.known = served
+	m.mu.Unlock()
+	if len(drop) > 0 {
+		m.cache.RemoveManaged(drop)
+	}
+	if len(manage) > 0 {
+		return m.managed.ManageAsync(m.ctx, manage)
+	}
+	return nil
 }
 
 // Obtain starts obtaining (or loading) a verified domain's certificate in the
 // background at once, so that its first visitor never waits.
 func (m *Manager) Obtain(host string) {
 	m.deny.remove(host)
+	m.mu.Lock()
+	m.known[host] = true
+	m.mu.Unlock()
 	if err := m.managed.ManageAsync(m.ctx, []string{host}); err != nil {
 		slog.Warn("certs: manage domain", "host", host, "err", err)
 	}
@@ -199,6 +240,9 @@ func (m *Manager) Obtain(host string) {
 // instance and deletes it from storage.
 func (m *Manager) Forget(host string) {
 	m.deny.remove(host)
+	m.mu.Lock()
+	delete(m.known, host)
+	m.mu.Unlock()
 	m.cache.RemoveManaged([]certmagic.SubjectIssuer{{Subject: host}})
 	ctx, cancel := context.WithTimeout(m.ctx, 30*time.Second)
 	defer cancel()

@@ -214,6 +214,10 @@ func (s *PGStorage) Lock(ctx context.Context, name string) error {
 	for {
 		ok, err := s.tryLock(ctx, name, owner)
 		if err != nil {
+			if ctx.Err() != nil {
+				// The driver may report an ended context as an I/O timeout.
+				return fmt.Errorf("certs: lock %s: %w", name, ctx.Err())
+			}
 			return err
 		}
 		if ok {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"workrate/certs"
 	"workrate/tenant"
@@ -23,6 +24,9 @@ func (a *App) newCertManager(httpAddr, tlsAddr net.Addr) (*certs.Manager, error)
 		DisableHTTPChallenge: a.cfg.DisableHTTPChallenge, DisableTLSALPNChallenge: a.cfg.DisableTLSALPNChallenge,
 		Storage:  certs.NewStorage(a.db, a.cfg.DatabaseURL),
 		CertFile: a.cfg.TLSCert, KeyFile: a.cfg.TLSKey,
+		// Domains verified elsewhere reach the host map every TenantRefresh;
+		// their certificates follow at the same pace.
+		Poll: max(a.cfg.TenantRefresh, 200*time.Millisecond),
 	}, a.resolver, a.domains.Store)
 }
 
