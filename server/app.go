@@ -7,14 +7,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
+	"workrate/auth"
 	"workrate/branding"
 	"workrate/certs"
 	"workrate/locale"
+	"workrate/operator"
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
@@ -32,7 +35,9 @@ type App struct {
 	bundle   *locale.Bundle
 	brands   *branding.Store
 	proxies  tenant.Proxies
+	hashes   *auth.HashPool
 	domains  *certs.Domains
+	operator *operator.Handler
 	engine   *gin.Engine
 }
 
@@ -60,6 +65,8 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a := &App{
 		cfg: cfg, db: db, resolver: resolver, renderer: renderer, bundle: bundle,
 		brands: branding.NewStore(db), proxies: cfg.TrustedProxies,
+		// One hashing slot per core: a flood of sign-ins gets 429, not a stalled CPU.
+		hashes: auth.NewHashPool(runtime.NumCPU(), auth.DefaultParams()),
 		domains: &certs.Domains{
 			Store:    tenant.NewStore(db),
 			Verifier: certs.NewVerifier(cfg.DNSResolver, cfg.CNAMETarget),
@@ -67,8 +74,27 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 			Platform: PlatformDomains(cfg),
 		},
 	}
+	a.operator = operator.New(operator.Deps{
+		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
+		Sessions: a.sessionPolicy(), Domains: a.domains,
+	})
 	a.engine = a.routes()
 	return a, nil
+}
+
+// Hashes returns the app's password hashing pool.
+func (a *App) Hashes() *auth.HashPool { return a.hashes }
+
+// sessionPolicy is the lifetime of signed-in sessions.
+func (a *App) sessionPolicy() auth.SessionPolicy {
+	p := auth.SessionPolicy{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax}
+	if p.Idle <= 0 {
+		p.Idle = 2 * time.Hour
+	}
+	if p.Max <= 0 {
+		p.Max = 7 * 24 * time.Hour
+	}
+	return p
 }
 
 // Handler is the whole product as one http.Handler.

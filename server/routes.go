@@ -26,6 +26,7 @@ func (a *App) routes() *gin.Engine {
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
 	site.POST("/language", a.setLanguage)
 	site.GET("/", a.page(a.showHome))
+	a.operator.Routes(site)
 
 	e.NoRoute(a.tenant(), a.brand(), a.locale(), a.notFound)
 	return e
