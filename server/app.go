@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
+	"workrate/agency"
 	"workrate/auth"
 	"workrate/branding"
 	"workrate/certs"
@@ -36,6 +37,7 @@ type App struct {
 	brands   *branding.Store
 	proxies  tenant.Proxies
 	hashes   *auth.HashPool
+	agency   *agency.Handler
 	domains  *certs.Domains
 	operator *operator.Handler
 	engine   *gin.Engine
@@ -74,6 +76,10 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 			Platform: PlatformDomains(cfg),
 		},
 	}
+	a.agency = agency.New(agency.Deps{
+		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
+		Sessions: a.sessionPolicy(),
+	})
 	a.operator = operator.New(operator.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
 		Sessions: a.sessionPolicy(), Domains: a.domains,
@@ -81,6 +87,12 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a.engine = a.routes()
 	return a, nil
 }
+
+// Handler is the whole product as one http.Handler.
+func (a *App) Handler() http.Handler { return a.engine }
+
+// Routes lists every route of the engine (tests walk them).
+func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
 
 // Hashes returns the app's password hashing pool.
 func (a *App) Hashes() *auth.HashPool { return a.hashes }
@@ -96,9 +108,6 @@ func (a *App) sessionPolicy() auth.SessionPolicy {
 	}
 	return p
 }
-
-// Handler is the whole product as one http.Handler.
-func (a *App) Handler() http.Handler { return a.engine }
 
 // Resolver returns the host map (tests use it to refresh at once).
 func (a *App) Resolver() *tenant.Resolver { return a.resolver }
