@@ -44,6 +44,7 @@ func (h *Handler) apiRoutes() []APIRoute {
 	rs = append(rs, h.workspaceAPI()...)
 	rs = append(rs, h.taskAPI()...)
 	rs = append(rs, h.rateAPI()...)
+	rs = append(rs, h.domainAPI()...)
 	rs = append(rs, h.extraAPI...)
 	return rs
 }

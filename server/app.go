@@ -78,7 +78,7 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	}
 	a.agency = agency.New(agency.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
-		Sessions: a.sessionPolicy(),
+		Sessions: a.sessionPolicy(), Domains: a.domains,
 	})
 	a.operator = operator.New(operator.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
