@@ -87,8 +87,7 @@ func TestDomainsBackgroundCheck(t *testing.T) {
 			}
 			s := &certs.Domains{Store: ts, Verifier: certs.NewVerifier(p.DNSAddr, "edge.workrate.test"), Resolver: r, Platform: []string{"workrate.test"}}
 			host := "portal-" + db.Name + ".example"
-			d, err := s.Add(ctx, a.ID, host)
-			if err != nil {
+			if _, err := s.Add(ctx, a.ID, host); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Add(ctx, a.ID, "x.workrate.test"); err == nil {
@@ -98,7 +97,7 @@ func TestDomainsBackgroundCheck(t *testing.T) {
 			if err := s.CheckDue(ctx); err != nil {
 				t.Fatal(err)
 			}
-			d, _ = ts.DomainByHostname(ctx, host)
+			d, _ := ts.DomainByHostname(ctx, host)
 			if d.Status == tenant.DomainVerified || d.Checks != 1 || d.NextCheckAt == nil || time.Until(*d.NextCheckAt) < 10*time.Second {
 				t.Fatalf("after a failed check: %s checks=%d next=%v", d.Status, d.Checks, d.NextCheckAt)
 			}
