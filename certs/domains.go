@@ -111,6 +111,9 @@ func nextCheck(d *tenant.Domain) (time.Time, bool) {
 // Run checks due domains every interval until ctx ends; several instances
 // may run it, each domain being claimed by one of them at a time.
 func (s *Domains) Run(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = 10 * time.Second
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -2,10 +2,19 @@ package certs
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,6 +131,58 @@ func TestHandshakeDecisionCostsNothing(t *testing.T) {
 		if err := m.decide(context.Background(), name); err != nil {
 			t.Errorf("decide(%s) = %v, want allowed", name, err)
 		}
+	}
+}
+
+// The operator's certificate (a wildcard for the agency subdomains) is served
+// from memory: no storage read, no CA.
+func TestPlatformCertificateFromFiles(t *testing.T) {
+	db := testdb.SQLite(t)
+	ts, r := fixture(t, db)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(42), Subject: pkix.Name{CommonName: "*.agencies.workrate.test"},
+		DNSNames:  []string{"*.agencies.workrate.test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(90 * 24 * time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st := &countingStorage{Storage: &certmagic.FileStorage{Path: t.TempDir()}}
+	m := newTestManager(t, Config{CA: "https://127.0.0.1:9/dir", Storage: st, CertFile: certFile, KeyFile: keyFile}, r, ts)
+	calls := st.calls.Load()
+	c, err := m.TLSConfig().GetCertificate(&tls.ClientHelloInfo{ServerName: "acme.agencies.workrate.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if leaf, _ := x509.ParseCertificate(c.Certificate[0]); leaf == nil || leaf.SerialNumber.Int64() != 42 {
+		t.Error("the operator's certificate was not served")
+	}
+	if n := st.calls.Load() - calls; n != 0 {
+		t.Errorf("serving the operator's certificate made %d storage calls", n)
+	}
+	// A suspended agency's subdomain is refused even though the wildcard covers it.
+	if _, err := m.TLSConfig().GetCertificate(&tls.ClientHelloInfo{ServerName: "gone.agencies.workrate.test"}); err == nil {
+		t.Error("a suspended agency's subdomain got a certificate")
+	}
+	if _, err := NewManager(Config{Storage: st, CertFile: certFile, KeyFile: certFile}, r, ts); err == nil {
+		t.Error("a certificate file as its own key was accepted")
 	}
 }
 

@@ -9,10 +9,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"workrate/auth"
 	"workrate/branding"
 	"workrate/certs"
 	"workrate/certs/certstest"
@@ -199,6 +201,25 @@ func testCustomDomainTLS(t *testing.T, db testdb.DB, disableHTTP, disableALPN bo
 	if resp.Header.Get("Strict-Transport-Security") == "" {
 		t.Error("no HSTS on a TLS answer")
 	}
+	// Signing in over TLS sets a __Host- cookie, Secure and host-only.
+	hash, err := auth.HashPassword("staff-password-2026", auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.NewStore(db.DB).CreateStaff(ctx, acme.ID, "owner@acme.example", "Owner", auth.RoleOwner, hash); err != nil {
+		t.Fatal(err)
+	}
+	noRedirect := *client
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err = noRedirect.PostForm("https://"+host+"/staff/login", url.Values{"email": {"owner@acme.example"}, "password": {"staff-password-2026"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if sc := resp.Header.Get("Set-Cookie"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(sc, "__Host-session=") || !strings.Contains(sc, "Secure") || strings.Contains(sc, "Domain=") {
+		t.Errorf("sign-in over TLS = %d, Set-Cookie %q", resp.StatusCode, sc)
+	}
+
 	// Routing is by Host: a Host this platform does not serve is 421, even on
 	// a connection whose SNI is served.
 	req, _ := http.NewRequest(http.MethodGet, "https://"+host+"/", nil)
