@@ -48,6 +48,7 @@ func (h *Handler) apiRoutes() []APIRoute {
 	rs = append(rs, h.invoiceAPI()...)
 	rs = append(rs, h.noteAPI()...)
 	rs = append(rs, h.rateAPI()...)
+	rs = append(rs, h.domainAPI()...)
 	rs = append(rs, h.extraAPI...)
 	return rs
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"workrate/auth"
+	"workrate/certs"
 	"workrate/locale"
 	"workrate/store"
 	"workrate/tenant"
@@ -33,6 +34,8 @@ type Deps struct {
 	// ExtraAPI lets surfaces built elsewhere add routes to the JSON API (and so
 	// to its OpenAPI document); see APIRoute.
 	ExtraAPI []APIRoute
+	// Domains claims, checks and removes custom domains (domain_*.go).
+	Domains *certs.Domains
 }
 
 // Handler serves the back office and the JSON API.
@@ -47,6 +50,7 @@ type Handler struct {
 	hashes   *auth.HashPool
 	sessions auth.SessionPolicy
 	extraAPI []APIRoute
+	domains  *certs.Domains
 }
 
 // New builds the handler.
@@ -56,6 +60,7 @@ func New(d Deps) *Handler {
 		work:     workspace.NewStore(d.DB),
 		resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle,
 		hashes: d.Hashes, sessions: d.Sessions, extraAPI: d.ExtraAPI,
+		domains: d.Domains,
 	}
 }
 

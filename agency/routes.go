@@ -62,6 +62,10 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	settings.GET("/api-keys", h.page(h.showAPIKeys))
 	settings.POST("/api-keys", h.page(h.createAPIKey))
 	settings.POST("/api-keys/:id/revoke", h.page(h.revokeAPIKey))
+	settings.GET("/domains", h.page(h.showDomains))
+	settings.POST("/domains", h.page(h.addDomain))
+	settings.POST("/domains/:host/check", h.page(h.checkDomain))
+	settings.POST("/domains/:host/delete", h.page(h.removeDomain))
 
 	team := in.Group("/settings/team", h.requireOwner) // owners only
 	team.GET("", h.page(h.showTeam))

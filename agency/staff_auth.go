@@ -136,6 +136,7 @@ func (h *Handler) staffView(c *gin.Context, section, titleID string, data any) w
 	}
 	if st != nil && st.CanManage() {
 		nav = append(nav, item("staff.nav.api_keys", "/staff/settings/api-keys", SectionAPIKeys))
+		nav = append(nav, item("domains.nav", "/staff/settings/domains", SectionDomains))
 	}
 	nav = append(nav, item("staff.nav.account", "/staff/account", SectionAccount))
 	return web.View{Title: l.T(titleID), Surface: web.SurfaceStaff, L: l, Nav: nav, Data: data, Flash: flash(c, l)}

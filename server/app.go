@@ -16,7 +16,9 @@ import (
 	"workrate/agency"
 	"workrate/auth"
 	"workrate/branding"
+	"workrate/certs"
 	"workrate/locale"
+	"workrate/operator"
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
@@ -36,6 +38,8 @@ type App struct {
 	proxies  tenant.Proxies
 	hashes   *auth.HashPool
 	agency   *agency.Handler
+	domains  *certs.Domains
+	operator *operator.Handler
 	engine   *gin.Engine
 }
 
@@ -65,10 +69,20 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 		brands: branding.NewStore(db), proxies: cfg.TrustedProxies,
 		// One hashing slot per core: a flood of sign-ins gets 429, not a stalled CPU.
 		hashes: auth.NewHashPool(runtime.NumCPU(), auth.DefaultParams()),
+		domains: &certs.Domains{
+			Store:    tenant.NewStore(db),
+			Verifier: certs.NewVerifier(cfg.DNSResolver, cfg.CNAMETarget),
+			Resolver: resolver,
+			Platform: PlatformDomains(cfg),
+		},
 	}
 	a.agency = agency.New(agency.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
-		Sessions: a.sessionPolicy(),
+		Sessions: a.sessionPolicy(), Domains: a.domains,
+	})
+	a.operator = operator.New(operator.Deps{
+		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
+		Sessions: a.sessionPolicy(), Domains: a.domains,
 	})
 	a.engine = a.routes()
 	return a, nil
@@ -98,7 +112,18 @@ func (a *App) sessionPolicy() auth.SessionPolicy {
 // Resolver returns the host map (tests use it to refresh at once).
 func (a *App) Resolver() *tenant.Resolver { return a.resolver }
 
-// Run serves until ctx ends, then lets in-flight requests finish.
+// Domains returns the custom-domain service (tests drive it directly).
+func (a *App) Domains() *certs.Domains { return a.domains }
+
+// PlatformDomains are the names under which no agency may claim a custom
+// domain: the platform host, the agency domain and the CNAME target.
+func PlatformDomains(cfg Config) []string {
+	return []string{cfg.PlatformHost, cfg.AgencyDomain, cfg.CNAMETarget}
+}
+
+// Run serves until ctx ends, then lets in-flight requests finish. With
+// HTTPSAddr set it also serves TLS with certificates it obtains itself, and
+// the plain listener answers ACME HTTP-01 challenges and redirects to HTTPS.
 func (a *App) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -113,38 +138,78 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	go a.runCleanup(ctx, 10*time.Minute)
 
-	srv := &http.Server{
-		Addr:              a.cfg.HTTPAddr,
-		Handler:           a.engine,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		BaseContext:       func(net.Listener) context.Context { return ctx },
-	}
 	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("server: listen %s: %w", a.cfg.HTTPAddr, err)
 	}
+	servers := []*http.Server{a.newServer(ctx, a.engine)}
+	serve := []func() error{func() error { return servers[0].Serve(ln) }}
+	if a.cfg.HTTPSAddr != "" {
+		tln, err := net.Listen("tcp", a.cfg.HTTPSAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("server: listen %s: %w", a.cfg.HTTPSAddr, err)
+		}
+		m, err := a.newCertManager(ln.Addr(), tln.Addr())
+		if err != nil {
+			ln.Close()
+			tln.Close()
+			return err
+		}
+		defer m.Stop()
+		a.domains.Manager = m
+		servers[0].Handler = m.HTTPChallengeHandler(a.plainHandler(tln.Addr()))
+		tsrv := a.newServer(ctx, a.tlsHandler())
+		tsrv.TLSConfig = m.TLSConfig()
+		servers = append(servers, tsrv)
+		serve = append(serve, func() error { return tsrv.ServeTLS(tln, "", "") })
+		m.Start(ctx)
+		slog.Info("serving TLS", "https", tln.Addr().String(), "acme_ca", a.cfg.ACMECA)
+	}
+	go a.domains.Run(ctx, a.cfg.DomainCheckInterval)
 	slog.Info("serving", "http", ln.Addr().String(), "platform_host", a.cfg.PlatformHost, "agency_domain", a.cfg.AgencyDomain)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+
+	errc := make(chan error, len(servers))
+	for _, f := range serve {
+		go func() { errc <- f() }()
+	}
 	select {
 	case err := <-errc:
+		for _, srv := range servers {
+			srv.Close()
+		}
 		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
 	}
 	slog.Info("shutting down: finishing in-flight requests")
 	shutdownCtx, stop := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 	defer stop()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("server: shutdown: %w", err)
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, fmt.Errorf("server: shutdown: %w", err))
+		}
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("server: %w", err)
+	for range servers {
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, fmt.Errorf("server: %w", err))
+		}
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+func (a *App) newServer(ctx context.Context, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// Handshakes refused for names we do not serve are routine (scanners).
+		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
+	}
 }
 
 // page adapts a handler that returns an error into a gin handler.

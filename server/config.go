@@ -38,6 +38,13 @@ type Config struct {
 	SessionMax      time.Duration
 	// TenantRefresh is how often changes made by other processes reach the host map.
 	TenantRefresh time.Duration
+	// DomainCheckInterval is how often the background checker looks for
+	// custom domains whose DNS check is due.
+	DomainCheckInterval time.Duration
+	// DisableHTTPChallenge and DisableTLSALPNChallenge leave one ACME
+	// challenge type out (for a platform reachable on one port only; tests).
+	DisableHTTPChallenge    bool
+	DisableTLSALPNChallenge bool
 }
 
 // env returns the variable's value or def.
@@ -81,6 +88,7 @@ func RegisterFlags(fs *flag.FlagSet) func() (Config, error) {
 	fs.DurationVar(&c.TempPasswordTTL, "temp-password-ttl", envDuration("WORKRATE_TEMP_PASSWORD_TTL", 7*24*time.Hour), "how long a temporary portal password works (WORKRATE_TEMP_PASSWORD_TTL)")
 	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration("WORKRATE_SESSION_IDLE", 2*time.Hour), "sessions end after this long unused (WORKRATE_SESSION_IDLE)")
 	fs.DurationVar(&c.SessionMax, "session-max", envDuration("WORKRATE_SESSION_MAX", 7*24*time.Hour), "sessions end after this long in all (WORKRATE_SESSION_MAX)")
+	fs.DurationVar(&c.DomainCheckInterval, "domain-check-interval", envDuration("WORKRATE_DOMAIN_CHECK_INTERVAL", 10*time.Second), "how often due DNS checks of custom domains run (WORKRATE_DOMAIN_CHECK_INTERVAL)")
 	fs.DurationVar(&c.TenantRefresh, "tenant-refresh", envDuration("WORKRATE_TENANT_REFRESH", 2*time.Second), "how often host changes made elsewhere are picked up (WORKRATE_TENANT_REFRESH)")
 	return func() (Config, error) {
 		p, err := ParseProxies(*proxies)
@@ -127,6 +135,9 @@ func (c *Config) validate() error {
 	}
 	if c.CNAMETarget == "" {
 		c.CNAMETarget = c.PlatformHost
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("WORKRATE_TLS_CERT and WORKRATE_TLS_KEY go together")
 	}
 	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.TempPasswordTTL <= 0 {
 		return errors.New("session and password durations must be positive")

@@ -31,7 +31,8 @@ func (a *App) routes() *gin.Engine {
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
 	site.POST("/language", a.setLanguage)
 	site.GET("/", a.page(a.showHome))
-	a.agency.Routes(site) // /staff/… back office and /api/v1 JSON API
+	a.agency.Routes(site)   // /staff/… back office and /api/v1 JSON API
+	a.operator.Routes(site) // /operator/… console, platform host only
 
 	e.NoRoute(a.tenant(), a.brand(), a.locale(), a.notFound)
 	return e

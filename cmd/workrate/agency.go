@@ -52,22 +52,11 @@ func createAgency(ctx context.Context, db *bun.DB, name, slug, ownerEmail, owner
 	if err != nil {
 		return nil, err
 	}
-	var a *tenant.Agency
-	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if a, err = tenant.NewStore(tx).CreateAgency(ctx, name, slug); err != nil {
-			if errors.Is(err, store.ErrConflict) {
-				return fmt.Errorf("the slug %q is taken", slug)
-			}
-			return err
-		}
-		_, err = auth.NewStore(tx).CreateStaff(ctx, a.ID, ownerEmail, ownerName, auth.RoleOwner, hash)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create agency: %w", err)
+	a, err := auth.CreateAgency(ctx, db, name, slug, ownerEmail, ownerName, hash)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, fmt.Errorf("create agency: the slug %q is taken", slug)
 	}
-	return a, nil
+	return a, err
 }
 
 func runAPIKeyCreate(ctx context.Context, args []string, out io.Writer) error {

@@ -28,6 +28,10 @@ func commands() []command {
 		{"agency create", "create an agency and its owner", runAgencyCreate},
 		{"apikey create", "create an API key for an agency (shown once)", runAPIKeyCreate},
 		{"operator create", "create a platform operator", runOperatorCreate},
+		{"domain add", "claim a custom domain for an agency: --agency SLUG HOSTNAME (prints the DNS records)", runDomainAdd},
+		{"domain verify", "check a custom domain's DNS now: HOSTNAME", runDomainVerify},
+		{"domain approve", "mark a custom domain verified without DNS: HOSTNAME", runDomainApprove},
+		{"domain list", "list custom domains with their DNS and certificate status [--agency SLUG]", runDomainList},
 		{"demo", "create (idempotently) a demo agency full of sample data and print its logins", runDemo},
 		{"healthcheck", "ask the local server's /healthz (for container health checks)", runHealthcheck},
 	}

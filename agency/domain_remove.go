@@ -1,0 +1,15 @@
+package agency
+
+import "github.com/gin-gonic/gin"
+
+// removeDomain deletes one of the agency's domains; it stops being served at once.
+func (h *Handler) removeDomain(c *gin.Context) error {
+	d, err := h.domainOf(c)
+	if err != nil {
+		return err
+	}
+	if err := h.domains.Remove(c, d.AgencyID, d.Hostname); err != nil {
+		return err
+	}
+	return redirect(c, "/staff/settings/domains?done=domain_removed")
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/uptrace/bun"
+
+	"workrate/certs"
+	"workrate/server"
+	"workrate/store"
+	"workrate/tenant"
+)
+
+// cliDomain is a domain as the domain commands print it.
+type cliDomain struct {
+	Agency string `json:"agency"`
+	tenant.DomainView
+}
+
+// parseWithHostname parses flags that may come before or after the one
+// positional HOSTNAME argument, and returns it.
+func parseWithHostname(fs *flag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return "", fmt.Errorf("HOSTNAME is required: %w", errUsage)
+	}
+	host := rest[0]
+	if err := fs.Parse(rest[1:]); err != nil {
+		return "", err
+	}
+	if fs.NArg() > 0 {
+		return "", fmt.Errorf("unexpected argument %q: %w", fs.Arg(0), errUsage)
+	}
+	return host, nil
+}
+
+// domainService is the custom-domain service of the command line: no running
+// host map or certificates here; the server picks the changes up by itself.
+func domainService(db *bun.DB, cfg server.Config) *certs.Domains {
+	return &certs.Domains{
+		Store:    tenant.NewStore(db),
+		Verifier: certs.NewVerifier(cfg.DNSResolver, cfg.CNAMETarget),
+		Platform: server.PlatformDomains(cfg),
+	}
+}
+
+// findDomain returns the domain named by a hostname as typed, of any agency.
+func findDomain(ctx context.Context, s *certs.Domains, input string) (*tenant.Domain, error) {
+	host, err := tenant.NormalizeHost(input)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a hostname", input)
+	}
+	d, err := s.Store.DomainByHostname(ctx, host)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("no domain %q", host)
+	}
+	return d, err
+}
+
+// printDomain prints a domain with its agency's slug.
+func printDomain(ctx context.Context, out io.Writer, s *certs.Domains, d *tenant.Domain) error {
+	a, err := s.Store.AgencyByID(ctx, d.AgencyID)
+	if err != nil {
+		return err
+	}
+	return printJSON(out, cliDomain{Agency: a.Slug, DomainView: d.View(s.CNAMETarget())})
+}
+
+// domainMessage explains a refused hostname on the command line.
+func domainMessage(err error) error {
+	var de *tenant.DomainError
+	if !errors.As(err, &de) {
+		return err
+	}
+	switch de.Code {
+	case tenant.DomainWildcard:
+		return errors.New("wildcard hostnames cannot be claimed")
+	case tenant.DomainIP:
+		return errors.New("an IP address is not a hostname")
+	case tenant.DomainSingleLabel:
+		return errors.New("a hostname needs at least two labels (app.example.com)")
+	case tenant.DomainTooLong:
+		return errors.New("the hostname is too long")
+	case tenant.DomainPlatform:
+		return errors.New("names under the platform's own domains cannot be claimed")
+	case tenant.DomainTaken:
+		return errors.New("this hostname is already claimed")
+	case tenant.ErrTooManyDomains.Code:
+		return errors.New("the agency has claimed the most hostnames allowed")
+	}
+	return errors.New("not a valid hostname")
+}

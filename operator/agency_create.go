@@ -1,0 +1,76 @@
+package operator
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"workrate/auth"
+	"workrate/store"
+	"workrate/tenant"
+)
+
+// createAgency creates an agency and its owner, who signs in with the
+// password the operator chose (and may change it).
+func (h *Handler) createAgency(c *gin.Context) error {
+	l := h.localizer(c)
+	form := agencyForm{
+		Name: strings.TrimSpace(c.PostForm("name")), Slug: strings.ToLower(strings.TrimSpace(c.PostForm("slug"))),
+		OwnerEmail: strings.TrimSpace(c.PostForm("owner_email")), OwnerName: strings.TrimSpace(c.PostForm("owner_name")),
+		Errors: map[string]string{},
+	}
+	password := c.PostForm("owner_password")
+	if form.Name == "" || len([]rune(form.Name)) > 120 {
+		form.Errors["name"] = l.T("operator.agencies.error.name")
+	}
+	if err := tenant.ValidateSlug(form.Slug); errors.Is(err, tenant.ErrReservedSlug) {
+		form.Errors["slug"] = l.T("operator.agencies.error.slug_reserved")
+	} else if err != nil {
+		form.Errors["slug"] = l.T("operator.agencies.error.slug")
+	}
+	email, err := auth.NormalizeEmail(form.OwnerEmail)
+	if err != nil {
+		form.Errors["owner_email"] = l.T("operator.agencies.error.email")
+	}
+	if form.OwnerName == "" {
+		form.OwnerName = email
+	}
+	var pe *auth.PolicyError
+	if err := auth.ValidateNewPassword(password); errors.As(err, &pe) {
+		switch pe.Code {
+		case auth.CodePasswordTooShort:
+			form.Errors["owner_password"] = l.T("operator.agencies.error.password_short", "Min", auth.MinPasswordLength)
+		case auth.CodePasswordCommon:
+			form.Errors["owner_password"] = l.T("operator.agencies.error.password_common")
+		default:
+			form.Errors["owner_password"] = l.T("operator.agencies.error.password")
+		}
+	} else if err != nil {
+		form.Errors["owner_password"] = l.T("operator.agencies.error.password")
+	}
+	if len(form.Errors) > 0 {
+		return h.renderAgencies(c, http.StatusUnprocessableEntity, form)
+	}
+	hash, err := h.hashes.Hash(password)
+	if errors.Is(err, auth.ErrBusy) {
+		c.Header("Retry-After", "1")
+		h.renderer.Error(c, http.StatusTooManyRequests)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := auth.CreateAgency(c, h.db, form.Name, form.Slug, email, form.OwnerName, hash); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			form.Errors["slug"] = l.T("operator.agencies.error.slug_taken")
+			return h.renderAgencies(c, http.StatusConflict, form)
+		}
+		return err
+	}
+	if err := h.resolver.Refresh(c); err != nil {
+		return err
+	}
+	return redirect(c, "/operator/agencies?done=created")
+}

@@ -1,0 +1,48 @@
+package operator
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"workrate/certs"
+	"workrate/tenant"
+)
+
+// domainRow is one custom domain as the console shows it.
+type domainRow struct {
+	tenant.Domain
+	AgencyName   string
+	AgencyActive bool
+	Status       certs.Described
+}
+
+// domainsPage is the data of operator/domains.
+type domainsPage struct {
+	Domains []domainRow
+	Pager   pager
+	Target  string
+}
+
+// showDomains lists every agency's custom domains with both statuses, the
+// certificate's expiry and the last error.
+func (h *Handler) showDomains(c *gin.Context) error {
+	page := pageNumber(c)
+	ds, err := h.tenants.AllDomains(c, pageSize+1, (page-1)*pageSize)
+	if err != nil {
+		return err
+	}
+	more := len(ds) > pageSize
+	if more {
+		ds = ds[:pageSize]
+	}
+	l := h.localizer(c)
+	rows := make([]domainRow, len(ds))
+	for i := range ds {
+		rows[i] = domainRow{Domain: ds[i], Status: certs.Describe(&ds[i], l)}
+		if s := h.resolver.SiteByID(ds[i].AgencyID); s != nil {
+			rows[i].AgencyName, rows[i].AgencyActive = s.Agency.Name, s.Agency.Active()
+		}
+	}
+	return h.render(c, http.StatusOK, "operator/domains", "operator.domains.title", domainsPage{Domains: rows, Pager: newPager(page, more), Target: h.domains.CNAMETarget()})
+}

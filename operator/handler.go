@@ -1,0 +1,131 @@
+// Package operator is the platform operators' console on the platform host:
+// sign-in, agencies (create, suspend, reactivate) and custom domains across
+// agencies (statuses, approve, re-check, remove).
+package operator
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"workrate/auth"
+	"workrate/certs"
+	"workrate/locale"
+	"workrate/store"
+	"workrate/tenant"
+	"workrate/web"
+)
+
+// Deps is what the console needs.
+type Deps struct {
+	DB       *bun.DB
+	Resolver *tenant.Resolver
+	Renderer *web.Renderer
+	Bundle   *locale.Bundle
+	Hashes   *auth.HashPool
+	Sessions auth.SessionPolicy
+	Domains  *certs.Domains
+}
+
+// Handler serves the console's pages.
+type Handler struct {
+	db       *bun.DB
+	resolver *tenant.Resolver
+	renderer *web.Renderer
+	bundle   *locale.Bundle
+	hashes   *auth.HashPool
+	sessions auth.SessionPolicy
+	domains  *certs.Domains
+	auth     *auth.Store
+	tenants  *tenant.Store
+}
+
+// New returns the console's handler.
+func New(d Deps) *Handler {
+	return &Handler{
+		db: d.DB, resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle, hashes: d.Hashes,
+		sessions: d.Sessions, domains: d.Domains, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
+	}
+}
+
+// pageSize is how many rows a list shows at once.
+const pageSize = 25
+
+func (h *Handler) page(f func(*gin.Context) error) gin.HandlerFunc {
+	return h.renderer.Page(store.ErrNotFound)(f)
+}
+
+// platformOnly makes the console exist on the platform host only: anywhere
+// else every /operator path is the host's plain 404.
+func (h *Handler) platformOnly(c *gin.Context) {
+	if tenant.FromContext(c).Kind != tenant.Platform {
+		h.renderer.Error(c, http.StatusNotFound)
+		return
+	}
+	c.Next()
+}
+
+func (h *Handler) localizer(c *gin.Context) *locale.Localizer {
+	if l := web.LocalizerOf(c); l != nil {
+		return l
+	}
+	return h.bundle.Localizer("en")
+}
+
+// render shows a signed-in console page with the console's navigation.
+func (h *Handler) render(c *gin.Context, status int, page, titleID string, data any) error {
+	l := h.localizer(c)
+	v := web.View{
+		Title: l.T(titleID), Surface: web.SurfaceOperator, Data: data,
+		Nav: []web.NavItem{
+			{Label: l.T("operator.nav.agencies"), Href: "/operator/agencies", Active: page == "operator/agencies"},
+			{Label: l.T("operator.nav.domains"), Href: "/operator/domains", Active: page == "operator/domains"},
+		},
+	}
+	if id, ok := notices[c.Query("done")]; ok {
+		v.Flash = l.T(id)
+	}
+	return h.renderer.HTML(c, status, page, v)
+}
+
+// notices are the confirmations shown after an action (?done=…).
+var notices = map[string]string{
+	"created":     "operator.done.created",
+	"suspended":   "operator.done.suspended",
+	"reactivated": "operator.done.reactivated",
+	"approved":    "operator.done.approved",
+	"checked":     "operator.done.checked",
+	"removed":     "operator.done.removed",
+}
+
+func redirect(c *gin.Context, to string) error {
+	c.Redirect(http.StatusSeeOther, to)
+	return nil
+}
+
+// pageNumber reads ?page=N (1 when absent or junk).
+func pageNumber(c *gin.Context) int {
+	n, err := strconv.Atoi(c.Query("page"))
+	if err != nil || n < 1 || n > 100000 {
+		return 1
+	}
+	return n
+}
+
+// pager is the previous/next links of a list.
+type pager struct {
+	Prev, Next int // 0: none
+}
+
+func newPager(page int, more bool) pager {
+	p := pager{}
+	if page > 1 {
+		p.Prev = page - 1
+	}
+	if more {
+		p.Next = page + 1
+	}
+	return p
+}
