@@ -129,7 +129,11 @@ func (a *App) Run(ctx context.Context) error {
 	defer cancel()
 	go a.resolver.Run(ctx)
 	if store.IsPostgres(a.db) {
-		direct, err := store.Open(a.cfg.DirectURL)
+		directURL := a.cfg.DirectURL
+		if directURL == "" {
+			directURL = a.cfg.DatabaseURL
+		}
+		direct, err := store.Open(directURL)
 		if err != nil {
 			return err
 		}
