@@ -12,8 +12,11 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
+	"workrate/access"
+	"workrate/auth"
 	"workrate/branding"
 	"workrate/locale"
+	"workrate/portal"
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
@@ -32,6 +35,13 @@ type App struct {
 	brands   *branding.Store
 	proxies  tenant.Proxies
 	engine   *gin.Engine
+
+	auth   *auth.Store
+	hashes *auth.HashPool // every password hash of every surface, bounded to the CPU count
+	access *access.Service
+	portal *portal.Handler
+	// languageSavers remember a signed-in user's language choice (POST /language).
+	languageSavers []func(c *gin.Context, lang string)
 }
 
 // New builds the app on an open, migrated database and loads the host map.
@@ -58,13 +68,33 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a := &App{
 		cfg: cfg, db: db, resolver: resolver, renderer: renderer, bundle: bundle,
 		brands: branding.NewStore(db), proxies: cfg.TrustedProxies,
+		auth: auth.NewStore(db), hashes: auth.NewHashPool(0, auth.DefaultParams()),
 	}
+	a.access = access.New(db, a.hashes, resolver, bundle, access.Config{
+		TempPasswordTTL: cfg.TempPasswordTTL, HTTPAddr: cfg.HTTPAddr, HTTPSAddr: cfg.HTTPSAddr,
+	})
+	a.portal = portal.New(portal.Deps{
+		Access: a.access, Auth: a.auth, Renderer: renderer, Bundle: bundle, Resolver: resolver,
+		Sessions: a.sessionPolicy(), Home: a.page(a.showHome), NotFound: a.notFound,
+	})
+	a.languageSavers = append(a.languageSavers, a.portal.SaveLanguage)
 	a.engine = a.routes()
 	return a, nil
 }
 
 // Handler is the whole product as one http.Handler.
 func (a *App) Handler() http.Handler { return a.engine }
+
+// HashPool returns the password hashing pool (tests fill it to check 429 answers).
+func (a *App) HashPool() *auth.HashPool { return a.hashes }
+
+// Access returns the portal access service (the demo command and tests use it).
+func (a *App) Access() *access.Service { return a.access }
+
+// sessionPolicy bounds every session's life.
+func (a *App) sessionPolicy() auth.SessionPolicy {
+	return auth.SessionPolicy{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax}
+}
 
 // Resolver returns the host map (tests use it to refresh at once).
 func (a *App) Resolver() *tenant.Resolver { return a.resolver }

@@ -25,7 +25,7 @@ func (a *App) routes() *gin.Engine {
 	site.GET("/brand/logo/:file", a.page(a.serveLogo))
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
 	site.POST("/language", a.setLanguage)
-	site.GET("/", a.page(a.showHome))
+	a.portal.Routes(site) // the client portal, at the root: /login, /, /tickets, …
 
 	e.NoRoute(a.tenant(), a.brand(), a.locale(), a.notFound)
 	return e
