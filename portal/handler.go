@@ -4,6 +4,7 @@
 package portal
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +15,7 @@ import (
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
+	"workrate/workspace"
 )
 
 // Deps is what the portal needs.
@@ -23,6 +25,7 @@ type Deps struct {
 	Renderer *web.Renderer
 	Bundle   *locale.Bundle
 	Resolver *tenant.Resolver
+	Store    *workspace.Store
 	Sessions auth.SessionPolicy
 	// Home answers "/" when nobody is signed in (the host's front page).
 	Home gin.HandlerFunc
@@ -62,21 +65,41 @@ func (h *Handler) render(c *gin.Context, status int, page, title string, data an
 func (h *Handler) nav(c *gin.Context, cl *client) []web.NavItem {
 	l := web.LocalizerOf(c)
 	var out []web.NavItem
-	for _, t := range access.AllTools() {
-		if !cl.Account.HasTool(t) {
-			continue
-		}
+	for _, t := range cl.Tools() {
 		href := toolPath(t)
 		active := c.Request.URL.Path == href || href != "/" && len(c.Request.URL.Path) > len(href) && c.Request.URL.Path[:len(href)+1] == href+"/"
-		out = append(out, web.NavItem{Label: l.T("nav." + t), Href: href, Tool: t, Active: active})
+		out = append(out, web.NavItem{Label: l.T("nav." + string(t)), Href: href, Tool: string(t), Active: active})
 	}
 	return out
 }
 
 // toolPath is where a tool's pages start.
-func toolPath(tool string) string {
-	if tool == access.ToolDashboard {
+func toolPath(tool workspace.Tool) string {
+	if tool == workspace.ToolDashboard {
 		return "/"
 	}
-	return "/" + tool
+	return "/" + string(tool)
+}
+
+// actor is the client as the author of what they write.
+func (cl *client) actor() workspace.Actor {
+	return workspace.Actor{Kind: workspace.ActorClient, ID: cl.Account.ID, Name: cl.Workspace.Name}
+}
+
+// fieldErrors turns a workspace validation error into localized messages by field.
+func fieldErrors(c *gin.Context, err error) (map[string]string, bool) {
+	var fe *workspace.FieldError
+	if !errors.As(err, &fe) {
+		return nil, false
+	}
+	return map[string]string{fe.Field: web.LocalizerOf(c).T("portal."+fe.Code, "Limit", fe.Limit)}, true
+}
+
+// listError answers a page link the store refuses (a bad cursor) with 400.
+func listError(err error) error {
+	var fe *workspace.FieldError
+	if errors.As(err, &fe) {
+		return web.Status(http.StatusBadRequest, err)
+	}
+	return err
 }

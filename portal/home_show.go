@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/access"
+	"workrate/workspace"
 	"workrate/web"
 )
 
@@ -13,19 +13,12 @@ import (
 // first enabled tool, else a page saying nothing is shared yet.
 func (h *Handler) showHome(c *gin.Context) error {
 	cl := clientOf(c)
-	if cl.Account.HasTool(access.ToolDashboard) {
+	if cl.Has(workspace.ToolDashboard) {
 		return h.showDashboard(c)
 	}
-	for _, t := range access.AllTools() {
-		if cl.Account.HasTool(t) {
-			c.Redirect(http.StatusSeeOther, toolPath(t))
-			return nil
-		}
+	if tools := cl.Tools(); len(tools) > 0 {
+		c.Redirect(http.StatusSeeOther, toolPath(tools[0]))
+		return nil
 	}
 	return h.render(c, http.StatusOK, "portal/empty", web.LocalizerOf(c).T("portal.empty.title"), nil)
-}
-
-// showDashboard is completed with the workspace data.
-func (h *Handler) showDashboard(c *gin.Context) error {
-	return h.render(c, http.StatusOK, "portal/empty", web.LocalizerOf(c).T("nav.dashboard"), nil)
 }

@@ -13,12 +13,14 @@ import (
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
+	"workrate/workspace"
 )
 
 // client is who is looking at the portal: a signed-in client, or a staff
 // member previewing a client's portal read-only.
 type client struct {
-	Account *auth.PortalAccount
+	Account   *auth.PortalAccount
+	Workspace *workspace.Workspace
 	Site    *tenant.Site
 	Session *auth.Session
 	Token   string
@@ -26,6 +28,18 @@ type client struct {
 	Staff   *auth.Staff // the previewing staff member
 	before  hostState   // the request as the host alone made it, for 404s
 }
+
+// Scope is the client's only door into workspace data: its own workspace,
+// with the client audience (nothing internal).
+func (cl *client) Scope() workspace.Scope {
+	return workspace.ClientScope(cl.Account.AgencyID, cl.Account.WorkspaceID)
+}
+
+// Tools lists the tools the client may open, in canonical order.
+func (cl *client) Tools() []workspace.Tool { return workspace.ParseTools(cl.Account.Tools) }
+
+// Has reports whether the client may open tool.
+func (cl *client) Has(tool workspace.Tool) bool { return workspace.HasTool(cl.Tools(), tool) }
 
 // hostState is what the host middlewares put on the request.
 type hostState struct {
@@ -83,7 +97,7 @@ func (h *Handler) loadClient(c *gin.Context) (*client, error) {
 			auth.ClearSessionCookie(c.Writer, c.Request)
 			return nil, nil
 		}
-		return &client{Account: a, Site: site, Session: sess, Token: tok}, nil
+		return h.withWorkspace(c, &client{Account: a, Site: site, Session: sess, Token: tok})
 	case auth.KindStaff:
 		if sess.PreviewWorkspaceID == "" || sess.SecondFactorPending {
 			return nil, nil
@@ -105,9 +119,22 @@ func (h *Handler) loadClient(c *gin.Context) (*client, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &client{Account: a, Site: site, Session: sess, Token: tok, Preview: true, Staff: st}, nil
+		return h.withWorkspace(c, &client{Account: a, Site: site, Session: sess, Token: tok, Preview: true, Staff: st})
 	}
 	return nil, nil
+}
+
+// withWorkspace loads the client's workspace; without one there is no portal.
+func (h *Handler) withWorkspace(c *gin.Context, cl *client) (*client, error) {
+	w, err := h.Store.Workspace(c, cl.Account.AgencyID, cl.Account.WorkspaceID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	cl.Workspace = w
+	return cl, nil
 }
 
 // apply makes the request act for the client's agency: on the platform host
@@ -122,7 +149,7 @@ func (h *Handler) apply(c *gin.Context, cl *client) {
 	web.SetBrand(c, cl.Site.Brand)
 	chosen, _ := c.Cookie("lang")
 	web.SetLocalizer(c, h.Bundle.Localizer(h.Bundle.Match(cl.Account.Language, chosen, cl.Site.Agency.DefaultLanguage, c.GetHeader("Accept-Language"))))
-	web.SetViewer(c, &web.Viewer{Name: cl.Account.LoginEmail, Kind: auth.KindClient})
+	web.SetViewer(c, &web.Viewer{Name: cl.Workspace.Name, Kind: auth.KindClient})
 	c.Set(clientKey, cl)
 }
 
@@ -198,10 +225,10 @@ func (h *Handler) writes(c *gin.Context) {
 
 // requireTool answers a tool the client may not see exactly like a path that
 // never existed.
-func (h *Handler) requireTool(tool string) gin.HandlerFunc {
+func (h *Handler) requireTool(tool workspace.Tool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		cl := clientOf(c)
-		if cl == nil || !cl.Account.HasTool(tool) {
+		if cl == nil || !cl.Has(tool) {
 			if cl != nil {
 				h.restoreHost(c, cl)
 			}

@@ -20,6 +20,7 @@ import (
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
+	"workrate/workspace"
 )
 
 // maxBody is the largest request body accepted anywhere (logos are 1 MiB).
@@ -75,7 +76,7 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	})
 	a.portal = portal.New(portal.Deps{
 		Access: a.access, Auth: a.auth, Renderer: renderer, Bundle: bundle, Resolver: resolver,
-		Sessions: a.sessionPolicy(), Home: a.page(a.showHome), NotFound: a.notFound,
+		Store: workspace.NewStore(db), Sessions: a.sessionPolicy(), Home: a.page(a.showHome), NotFound: a.notFound,
 	})
 	a.languageSavers = append(a.languageSavers, a.portal.SaveLanguage)
 	a.engine = a.routes()
