@@ -1,0 +1,130 @@
+package workspace_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"workrate/workspace"
+	"workrate/workspace/fixture"
+)
+
+func TestValidation(t *testing.T) {
+	each(t, func(t *testing.T, fx *fixture.Fixture, s *workspace.Store) {
+		w := fx.A1
+		sc, a := w.StaffScope(), w.StaffActor()
+		inv := func(mod func(*workspace.InvoiceInput)) func() error {
+			return func() error {
+				in := invoiceInput("V-1")
+				mod(&in)
+				_, err := s.CreateInvoice(ctx, sc, a, in)
+				return err
+			}
+		}
+		line := func(l workspace.LineInput) func(*workspace.InvoiceInput) {
+			return func(in *workspace.InvoiceInput) { in.Lines = append(in.Lines, l) }
+		}
+		task := func(in workspace.TaskInput) func() error {
+			return func() error { _, err := s.CreateTask(ctx, sc, a, in); return err }
+		}
+		ticket := func(in workspace.TicketInput) func() error {
+			return func() error { _, err := s.CreateTicket(ctx, sc, a, in); return err }
+		}
+		ws := func(in workspace.WorkspaceInput) func() error {
+			return func() error { _, err := s.CreateWorkspace(ctx, w.AgencyID, a, in); return err }
+		}
+		for _, tc := range []struct {
+			name, field, code string
+			call              func() error
+		}{
+			{"task title empty", "title", workspace.CodeRequired, task(workspace.TaskInput{Title: " \t\n"})},
+			{"task title 201", "title", workspace.CodeTooLong, task(workspace.TaskInput{Title: strings.Repeat("a", 201)})},
+			{"task description 20001", "description", workspace.CodeTooLong, task(workspace.TaskInput{Title: "t", Description: strings.Repeat("a", 20_001)})},
+			{"task status", "status", workspace.CodeInvalidStatus, task(workspace.TaskInput{Title: "t", Status: "blocked"})},
+			{"task due 31 Feb", "due_on", workspace.CodeInvalidDate, task(workspace.TaskInput{Title: "t", DueOn: "2026-02-31"})},
+			{"task due format", "due_on", workspace.CodeInvalidDate, task(workspace.TaskInput{Title: "t", DueOn: "2026-2-3"})},
+			{"ticket subject empty", "subject", workspace.CodeRequired, ticket(workspace.TicketInput{})},
+			{"ticket subject 201", "subject", workspace.CodeTooLong, ticket(workspace.TicketInput{Subject: strings.Repeat("ü", 201)})},
+			{"ticket body 20001", "body", workspace.CodeTooLong, ticket(workspace.TicketInput{Subject: "s", Body: strings.Repeat("a", 20_001)})},
+			{"ticket priority", "priority", workspace.CodeInvalidPriority, ticket(workspace.TicketInput{Subject: "s", Priority: "High"})},
+			{"workspace name empty", "name", workspace.CodeRequired, ws(workspace.WorkspaceInput{})},
+			{"workspace name 121", "name", workspace.CodeTooLong, ws(workspace.WorkspaceInput{Name: strings.Repeat("n", 121)})},
+			{"workspace email", "contact_email", workspace.CodeInvalidEmail, ws(workspace.WorkspaceInput{Name: "n", ContactEmail: "not an email"})},
+			{"invoice number empty", "number", workspace.CodeRequired, inv(func(in *workspace.InvoiceInput) { in.Number = "" })},
+			{"invoice number 41", "number", workspace.CodeTooLong, inv(func(in *workspace.InvoiceInput) { in.Number = strings.Repeat("9", 41) })},
+			{"invoice issued empty", "issued_on", workspace.CodeRequired, inv(func(in *workspace.InvoiceInput) { in.IssuedOn = "" })},
+			{"invoice issued bad", "issued_on", workspace.CodeInvalidDate, inv(func(in *workspace.InvoiceInput) { in.IssuedOn = "2026-13-01" })},
+			{"invoice due before issue", "due_on", workspace.CodeDueBeforeIssue, inv(func(in *workspace.InvoiceInput) { in.DueOn = "2026-02-28" })},
+			{"invoice currency empty", "currency", workspace.CodeRequired, inv(func(in *workspace.InvoiceInput) { in.Currency = "" })},
+			{"invoice currency shape", "currency", workspace.CodeInvalidCurrency, inv(func(in *workspace.InvoiceInput) { in.Currency = "EURO" })},
+			{"invoice currency unknown", "currency", workspace.CodeInvalidCurrency, inv(func(in *workspace.InvoiceInput) { in.Currency = "ABC" })},
+			{"invoice status", "status", workspace.CodeInvalidStatus, inv(func(in *workspace.InvoiceInput) { in.Status = "overdue" })},
+			{"invoice no lines", "lines", workspace.CodeNoLines, inv(func(in *workspace.InvoiceInput) { in.Lines = nil })},
+			{"line description", "lines[1].description", workspace.CodeRequired, inv(line(workspace.LineInput{Quantity: 1}))},
+			{"line quantity zero", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d"}))},
+			{"line quantity negative", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: -1}))},
+			{"line quantity NaN", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: math.NaN()}))},
+			{"line quantity huge", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: 1e7}))},
+			{"line quantity 4 decimals", "lines[1].quantity", workspace.CodeTooManyDecimals, inv(line(workspace.LineInput{Description: "d", Quantity: 1.0005}))},
+			{"line quantity below a milli", "lines[1].quantity", workspace.CodeTooManyDecimals, inv(line(workspace.LineInput{Description: "d", Quantity: 0.0004}))},
+			{"line price negative", "lines[1].unit_price_cents", workspace.CodeNegative, inv(line(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: -1}))},
+			{"line price huge", "lines[1].unit_price_cents", workspace.CodeTooLarge, inv(line(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: 1e12}))},
+			{"message empty", "body", workspace.CodeRequired, func() error { _, err := s.PostMessage(ctx, sc, a, ""); return err }},
+			{"note empty", "body", workspace.CodeRequired, func() error { _, err := s.CreateNote(ctx, sc, a, "\x00", true); return err }},
+			{"cursor junk", "cursor", workspace.CodeInvalidCursor, func() error {
+				_, err := s.Tickets(ctx, sc, "", workspace.ListOptions{Cursor: "%%%"})
+				return err
+			}},
+			{"cursor not an id", "cursor", workspace.CodeInvalidCursor, func() error {
+				_, err := s.Messages(ctx, sc, workspace.ListOptions{Cursor: "bm90LWFuLWlk"})
+				return err
+			}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				wantField(t, tc.call(), tc.field, tc.code)
+			})
+		}
+		// Nothing of the refused inputs was written.
+		for table, want := range map[string]int{"tasks": 1, "tickets": 1, "invoices": 3, "messages": 2, "notes": 2} {
+			if n := count(t, s, table, w.ID); n != want {
+				t.Errorf("%s: %d rows, want the fixture's %d", table, n, want)
+			}
+		}
+		if n, _ := s.CountWorkspaces(ctx, w.AgencyID); n != 2 {
+			t.Errorf("%d workspaces, want 2", n)
+		}
+		// Accepted edge cases.
+		got, err := s.CreateWorkspace(ctx, w.AgencyID, a, workspace.WorkspaceInput{Name: strings.Repeat("ñ", 120), ContactEmail: " Billing@Client.Example "})
+		if err != nil || got.ContactEmail != "billing@client.example" {
+			t.Errorf("workspace %+v, %v", got, err)
+		}
+		if _, err := s.CreateTask(ctx, sc, a, workspace.TaskInput{Title: strings.Repeat("ü", 200), DueOn: "2028-02-29"}); err != nil {
+			t.Errorf("a 200-character title due on a leap day: %v", err)
+		}
+	})
+}
+
+func TestTools(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string
+	}{
+		{"", ""},
+		{"invoices,tickets", "tickets,invoices"},
+		{" Tasks , tasks,bogus,,dashboard", "dashboard,tasks"},
+		{"dashboard,tickets,messages,tasks,invoices", "dashboard,tickets,messages,tasks,invoices"},
+	} {
+		if got := workspace.FormatTools(workspace.ParseTools(tc.in)); got != tc.want {
+			t.Errorf("ParseTools(%q) formats as %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := workspace.FormatTools([]workspace.Tool{"x", workspace.ToolInvoices, workspace.ToolDashboard, workspace.ToolInvoices}); got != "dashboard,invoices" {
+		t.Errorf("FormatTools = %q", got)
+	}
+	if !workspace.ValidTool("tickets") || workspace.ValidTool("notes") || workspace.ValidTool("") {
+		t.Error("ValidTool")
+	}
+	if len(workspace.AllTools()) != 5 {
+		t.Error("AllTools")
+	}
+}
