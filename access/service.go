@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"workrate/locale"
 	"workrate/store"
 	"workrate/tenant"
+	"workrate/workspace"
 )
 
 // Config is what the service needs of the platform's configuration.
@@ -60,20 +60,6 @@ const (
 	ActorClient = "client"
 	ActorSystem = "system"
 )
-
-// Tools a portal account can be given, in canonical order.
-const (
-	ToolDashboard = "dashboard"
-	ToolTickets   = "tickets"
-	ToolMessages  = "messages"
-	ToolTasks     = "tasks"
-	ToolInvoices  = "invoices"
-)
-
-// AllTools returns every tool in canonical order.
-func AllTools() []string {
-	return []string{ToolDashboard, ToolTickets, ToolMessages, ToolTasks, ToolInvoices}
-}
 
 // FieldError reports input refused for one field; Code is a locale message id.
 type FieldError struct {
@@ -117,18 +103,18 @@ func portOf(addr, def string) string {
 
 // normalizeTools checks tool names and returns them deduplicated in canonical order.
 func normalizeTools(in []string) ([]string, error) {
+	var tools []workspace.Tool
 	for _, t := range in {
-		if !slices.Contains(AllTools(), strings.TrimSpace(t)) {
+		t = strings.TrimSpace(t)
+		if !workspace.ValidTool(t) {
 			return nil, &FieldError{Field: "tools", Code: "access.error.tool_unknown"}
 		}
+		tools = append(tools, workspace.Tool(t))
 	}
-	var out []string
-	for _, t := range AllTools() {
-		if slices.ContainsFunc(in, func(x string) bool { return strings.TrimSpace(x) == t }) {
-			out = append(out, t)
-		}
+	if f := workspace.FormatTools(tools); f != "" {
+		return strings.Split(f, ","), nil
 	}
-	return out, nil
+	return nil, nil
 }
 
 // endSessions makes every session of the account stop working on its next
