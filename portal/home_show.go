@@ -5,8 +5,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/workspace"
 	"workrate/web"
+	"workrate/workspace"
 )
 
 // showHome is the portal's first page: the dashboard when enabled, else the

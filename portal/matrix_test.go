@@ -83,7 +83,9 @@ func TestPortalShowsOnlyOwnDataForEveryToolSet(t *testing.T) {
 					if _, err := svc.Save(ctx, *f.A, f.A1.ID, staffActor, access.Input{Enabled: true, Tools: ptr(tools)}); err != nil {
 						t.Fatal(err)
 					}
-					on := func(tool workspace.Tool) bool { return strings.Contains(","+strings.Join(tools, ",")+",", ","+string(tool)+",") }
+					on := func(tool workspace.Tool) bool {
+						return strings.Contains(","+strings.Join(tools, ",")+",", ","+string(tool)+",")
+					}
 					check := func(method, path string, r *servertest.Response) {
 						t.Helper()
 						if leaks := fixture.Leaks(r.Body, forbidden); len(leaks) > 0 {

@@ -21,12 +21,12 @@ import (
 type client struct {
 	Account   *auth.PortalAccount
 	Workspace *workspace.Workspace
-	Site    *tenant.Site
-	Session *auth.Session
-	Token   string
-	Preview bool        // staff previewing: nothing can be written
-	Staff   *auth.Staff // the previewing staff member
-	before  hostState   // the request as the host alone made it, for 404s
+	Site      *tenant.Site
+	Session   *auth.Session
+	Token     string
+	Preview   bool        // staff previewing: nothing can be written
+	Staff     *auth.Staff // the previewing staff member
+	before    hostState   // the request as the host alone made it, for 404s
 }
 
 // Scope is the client's only door into workspace data: its own workspace,
