@@ -78,5 +78,5 @@ func (h *Handler) showDashboard(c *gin.Context) error {
 	if p.Notes, err = h.Store.Notes(c, sc); err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "portal/dashboard", web.LocalizerOf(c).T("nav.dashboard"), p)
+	return h.render(c, http.StatusOK, "portal/dashboard", web.LocalizerOf(c).T("portal.dashboard.title"), p)
 }
