@@ -173,7 +173,7 @@ func TestExpiredThrottledBusy(t *testing.T) {
 			// Busy pool: 429 at once.
 			var releases []func()
 			for {
-				rel, ok := s.App.HashPool().Hold()
+				rel, ok := s.App.Hashes().Hold()
 				if !ok {
 					break
 				}

@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
 	"workrate/access"
+	"workrate/agency"
 	"workrate/auth"
 	"workrate/branding"
 	"workrate/locale"
@@ -35,10 +37,11 @@ type App struct {
 	bundle   *locale.Bundle
 	brands   *branding.Store
 	proxies  tenant.Proxies
+	hashes   *auth.HashPool
+	agency   *agency.Handler
 	engine   *gin.Engine
 
 	auth   *auth.Store
-	hashes *auth.HashPool // every password hash of every surface, bounded to the CPU count
 	access *access.Service
 	portal *portal.Handler
 	// languageSavers remember a signed-in user's language choice (POST /language).
@@ -69,7 +72,9 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a := &App{
 		cfg: cfg, db: db, resolver: resolver, renderer: renderer, bundle: bundle,
 		brands: branding.NewStore(db), proxies: cfg.TrustedProxies,
-		auth: auth.NewStore(db), hashes: auth.NewHashPool(0, auth.DefaultParams()),
+		// One hashing slot per core: a flood of sign-ins gets 429, not a stalled CPU.
+		hashes: auth.NewHashPool(runtime.NumCPU(), auth.DefaultParams()),
+		auth:   auth.NewStore(db),
 	}
 	a.access = access.New(db, a.hashes, resolver, bundle, access.Config{
 		TempPasswordTTL: cfg.TempPasswordTTL, HTTPAddr: cfg.HTTPAddr, HTTPSAddr: cfg.HTTPSAddr,
@@ -79,6 +84,10 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 		Store: workspace.NewStore(db), Sessions: a.sessionPolicy(), Home: a.page(a.showHome), NotFound: a.notFound,
 	})
 	a.languageSavers = append(a.languageSavers, a.portal.SaveLanguage)
+	a.agency = agency.New(agency.Deps{
+		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
+		Sessions: a.sessionPolicy(), Access: a.access,
+	})
 	a.engine = a.routes()
 	return a, nil
 }
@@ -86,15 +95,25 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 // Handler is the whole product as one http.Handler.
 func (a *App) Handler() http.Handler { return a.engine }
 
-// HashPool returns the password hashing pool (tests fill it to check 429 answers).
-func (a *App) HashPool() *auth.HashPool { return a.hashes }
-
 // Access returns the portal access service (the demo command and tests use it).
 func (a *App) Access() *access.Service { return a.access }
 
-// sessionPolicy bounds every session's life.
+// Routes lists every route of the engine (tests walk them).
+func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
+
+// Hashes returns the app's password hashing pool.
+func (a *App) Hashes() *auth.HashPool { return a.hashes }
+
+// sessionPolicy is the lifetime of signed-in sessions.
 func (a *App) sessionPolicy() auth.SessionPolicy {
-	return auth.SessionPolicy{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax}
+	p := auth.SessionPolicy{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax}
+	if p.Idle <= 0 {
+		p.Idle = 2 * time.Hour
+	}
+	if p.Max <= 0 {
+		p.Max = 7 * 24 * time.Hour
+	}
+	return p
 }
 
 // Resolver returns the host map (tests use it to refresh at once).

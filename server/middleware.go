@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/agency"
 	"workrate/branding"
 	"workrate/tenant"
 	"workrate/web"
@@ -65,7 +67,18 @@ func (a *App) recovery() gin.HandlerFunc {
 
 func securityHeaders() gin.HandlerFunc { return web.SecurityHeaders() }
 
-func limitBody(n int64) gin.HandlerFunc { return web.LimitBody(n) }
+// limitBody caps request bodies; the API answers an oversized one in its
+// own error envelope.
+func limitBody(n int64) gin.HandlerFunc {
+	limit := web.LimitBody(n)
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > n && strings.HasPrefix(c.Request.URL.Path, agency.APIPrefix+"/") {
+			agency.WriteAPIError(c, http.StatusRequestEntityTooLarge, "body_too_large", "the body is too large")
+			return
+		}
+		limit(c)
+	}
+}
 
 // tenant resolves the Host; an unknown host gets the plain 404 page.
 func (a *App) tenant() gin.HandlerFunc {
@@ -116,5 +129,3 @@ func (a *App) crossOrigin() gin.HandlerFunc {
 		c.Next()
 	}
 }
-
-func (a *App) notFound(c *gin.Context) { a.renderer.Error(c, http.StatusNotFound) }

@@ -1,7 +1,12 @@
 package server
 
 import (
+	"net/http"
+	"strings"
+
 	"github.com/gin-gonic/gin"
+
+	"workrate/agency"
 )
 
 // routes builds the engine: what every request passes through, then each surface.
@@ -25,8 +30,19 @@ func (a *App) routes() *gin.Engine {
 	site.GET("/brand/logo/:file", a.page(a.serveLogo))
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
 	site.POST("/language", a.setLanguage)
-	a.portal.Routes(site) // the client portal, at the root: /login, /, /tickets, …
+	a.portal.Routes(site) // the client portal, at the root: /login, /, /tickets, … ("/" is the host's front page to nobody signed in)
+	a.agency.Routes(site) // /staff/… back office and /api/v1 JSON API
 
 	e.NoRoute(a.tenant(), a.brand(), a.locale(), a.notFound)
 	return e
+}
+
+// notFound answers a path no route serves: the branded 404 page, or the
+// API's error envelope under /api/.
+func (a *App) notFound(c *gin.Context) {
+	if strings.HasPrefix(c.Request.URL.Path, agency.APIPrefix+"/") || c.Request.URL.Path == agency.APIPrefix {
+		agency.WriteAPIError(c, http.StatusNotFound, "not_found", "no such API route")
+		return
+	}
+	a.renderer.Error(c, http.StatusNotFound)
 }

@@ -1,0 +1,121 @@
+package agency
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"workrate/auth"
+	"workrate/locale"
+	"workrate/tenant"
+)
+
+// accountPage is the data of staff/account: the signed-in member's profile
+// and password forms.
+type accountPage struct {
+	Agency    string
+	Email     string
+	Role      string
+	Name      string
+	Language  string
+	Languages []locale.Language
+	Errors    formErrors
+	PwErrors  formErrors
+}
+
+func (h *Handler) accountPage(c *gin.Context) accountPage {
+	st := staffOf(c)
+	return accountPage{Agency: agencyOf(c).Name, Email: st.Email, Role: st.Role, Name: st.Name, Language: st.Language,
+		Languages: h.bundle.Languages(), Errors: formErrors{}, PwErrors: formErrors{}}
+}
+
+func (h *Handler) renderAccount(c *gin.Context, status int, p accountPage) error {
+	return h.renderer.HTML(c, status, "staff/account", h.staffView(c, SectionAccount, "staff.account.title", p))
+}
+
+// showAccount shows the member's own profile, language and password forms.
+func (h *Handler) showAccount(c *gin.Context) error {
+	return h.renderAccount(c, http.StatusOK, h.accountPage(c))
+}
+
+// updateAccount saves the member's name and preferred language.
+func (h *Handler) updateAccount(c *gin.Context) error {
+	st := staffOf(c)
+	l := h.localizer(c)
+	p := h.accountPage(c)
+	p.Name, p.Language = strings.TrimSpace(c.PostForm("name")), c.PostForm("language")
+	if p.Language != "" && !h.bundle.Supported(p.Language) {
+		p.Errors["language"] = l.T("staff.error.invalid_choice")
+	}
+	if p.Name == "" {
+		p.Errors["name"] = l.T("staff.error.required")
+	} else if len([]rune(p.Name)) > 120 {
+		p.Errors["name"] = l.T("staff.error.too_long", "Max", 120)
+	}
+	if p.Errors.Any() {
+		return h.renderAccount(c, http.StatusUnprocessableEntity, p)
+	}
+	if err := h.auth.SetStaffProfile(c, st.AgencyID, st.ID, p.Name, p.Language); err != nil {
+		return err
+	}
+	return redirect(c, "/staff/account?done=saved")
+}
+
+// changePassword changes the member's own password after checking the
+// current one (throttled like sign-in). Every other session of the account
+// ends; this browser gets a new session token.
+func (h *Handler) changePassword(c *gin.Context) error {
+	st := staffOf(c)
+	l := h.localizer(c)
+	p := h.accountPage(c)
+	current, next, confirm := c.PostForm("current_password"), c.PostForm("new_password"), c.PostForm("confirm_password")
+	t := tenant.FromContext(c)
+	attempt := auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email, IP: c.ClientIP(), Host: t.Host}
+	wait, err := h.auth.Throttled(c, st.ID, attempt.IP)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		p.PwErrors["current_password"] = l.N("staff.login.throttled", retryAfter(c, wait))
+		return h.renderAccount(c, http.StatusTooManyRequests, p)
+	}
+	ok, err := h.verify(st, current)
+	if errors.Is(err, auth.ErrBusy) {
+		c.Header("Retry-After", "1")
+		p.PwErrors["form"] = l.T("staff.login.busy")
+		return h.renderAccount(c, http.StatusTooManyRequests, p)
+	}
+	if !ok {
+		attempt.Reason = auth.ReasonWrongPassword
+		h.record(c, attempt)
+		p.PwErrors["current_password"] = l.T("staff.error.current_password")
+	}
+	if err := auth.ValidateNewPassword(next); err != nil {
+		p.PwErrors["new_password"] = passwordError(l, err)
+	} else if next != confirm {
+		p.PwErrors["confirm_password"] = l.T("staff.error.password_mismatch")
+	}
+	if p.PwErrors.Any() {
+		return h.renderAccount(c, http.StatusUnprocessableEntity, p)
+	}
+	hash, err := h.hashes.Hash(next)
+	if errors.Is(err, auth.ErrBusy) {
+		c.Header("Retry-After", "1")
+		p.PwErrors["form"] = l.T("staff.login.busy")
+		return h.renderAccount(c, http.StatusTooManyRequests, p)
+	}
+	if err != nil {
+		return err
+	}
+	version, err := h.auth.SetStaffPassword(c, st.AgencyID, st.ID, hash)
+	if err != nil {
+		return err
+	}
+	st.SessionVersion = version
+	if err := h.startSession(c, st); err != nil {
+		return err
+	}
+	return redirect(c, "/staff/account?done=password_changed")
+}

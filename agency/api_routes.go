@@ -1,0 +1,68 @@
+package agency
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// APIPrefix is where the JSON API lives.
+const APIPrefix = "/api/v1"
+
+// APIRoute is one route of the JSON API. The router and the OpenAPI document
+// (/api/v1/openapi.json) are both built from the one table that apiRoutes
+// returns, and a test compares the document with the engine's routes, so
+// they cannot drift apart.
+//
+// To add a route: write the handler (func(*gin.Context) error that answers
+// with c.JSON, or returns an error that h.api turns into the error envelope),
+// then add an APIRoute to apiRoutes below — or, from a file of another
+// surface, a func returning []APIRoute appended there, or from another
+// package Deps.ExtraAPI. Request and Response are zero values of the body
+// and answer types: their json tags make the schemas (a field tagged
+// `api:"required"` is listed as required).
+type APIRoute struct {
+	Method   string // http.MethodGet, …
+	Path     string // under /api/v1, in gin syntax: "/workspaces/:id"
+	Summary  string // one line for the document
+	Request  any    // body type; nil when there is no body
+	Response any    // answer type (the item type when List is set); nil: none
+	List     bool   // the answer is a page {"items": [...], "next_cursor": …}
+	Status   int    // success status; 0 means 200
+	Public   bool   // answered without an API key (the document itself)
+	// InWorkspace loads the workspace of :id first (404 outside the key's
+	// agency); the handler then reads it with workspaceOf(c) and staffScope(c).
+	InWorkspace bool
+	Handle      func(*gin.Context) error
+}
+
+// apiRoutes is the whole API, in the order of the document.
+func (h *Handler) apiRoutes() []APIRoute {
+	var rs []APIRoute
+	rs = append(rs, APIRoute{Method: http.MethodGet, Path: "/openapi.json", Summary: "This OpenAPI document",
+		Response: map[string]any{}, Public: true, Handle: h.showOpenAPI})
+	rs = append(rs, h.workspaceAPI()...)
+	rs = append(rs, h.taskAPI()...)
+	rs = append(rs, h.rateAPI()...)
+	rs = append(rs, h.portalAPI()...)
+	rs = append(rs, h.extraAPI...)
+	return rs
+}
+
+// APIRoutes registers the JSON API on r under /api/v1: every route of the
+// table behind requireAPIKey, except the public document.
+func (h *Handler) APIRoutes(r gin.IRouter) {
+	api := r.Group(APIPrefix)
+	keyed := api.Group("", h.requireAPIKey)
+	for _, rt := range h.apiRoutes() {
+		g := keyed
+		if rt.Public {
+			g = api
+		}
+		if rt.InWorkspace {
+			g.Handle(rt.Method, rt.Path, h.apiLoadWorkspace, h.api(rt.Handle))
+			continue
+		}
+		g.Handle(rt.Method, rt.Path, h.api(rt.Handle))
+	}
+}

@@ -1,0 +1,113 @@
+// Package agency is the agency's side of the product: the back office that
+// staff use under /staff/… and the agency JSON API under /api/v1.
+//
+// Everything hangs off one Handler so that other files of the package (the
+// client-portal settings, branding, domains) reuse its pieces: requireStaff,
+// requireManager, requireOwner, staffOf, agencyOf, h.page, h.render,
+// h.staffView for pages; h.api, h.apiError, h.decodeJSON, listParams and the
+// APIRoute table for the API (see api_routes.go).
+package agency
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"workrate/access"
+	"workrate/auth"
+	"workrate/locale"
+	"workrate/store"
+	"workrate/tenant"
+	"workrate/web"
+	"workrate/workspace"
+)
+
+// Deps is what the agency surface needs from the app.
+type Deps struct {
+	DB       *bun.DB
+	Resolver *tenant.Resolver
+	Renderer *web.Renderer
+	Bundle   *locale.Bundle
+	Hashes   *auth.HashPool     // bounds concurrent password hashing
+	Sessions auth.SessionPolicy // staff session lifetime
+	// Access changes and reads clients' portal access (the Client Portal section and API).
+	Access *access.Service
+	// ExtraAPI lets surfaces built elsewhere add routes to the JSON API (and so
+	// to its OpenAPI document); see APIRoute.
+	ExtraAPI []APIRoute
+}
+
+// Handler serves the back office and the JSON API.
+type Handler struct {
+	db       *bun.DB
+	auth     *auth.Store
+	tenants  *tenant.Store
+	work     *workspace.Store
+	resolver *tenant.Resolver
+	renderer *web.Renderer
+	bundle   *locale.Bundle
+	hashes   *auth.HashPool
+	sessions auth.SessionPolicy
+	extraAPI []APIRoute
+	access   *access.Service
+}
+
+// New builds the handler.
+func New(d Deps) *Handler {
+	return &Handler{
+		db: d.DB, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
+		work:     workspace.NewStore(d.DB),
+		resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle,
+		hashes: d.Hashes, sessions: d.Sessions, extraAPI: d.ExtraAPI, access: d.Access,
+	}
+}
+
+// page adapts a page handler that returns an error: store.ErrNotFound is the
+// branded 404 page, web.Status errors their page, anything else a logged 500.
+func (h *Handler) page(f func(*gin.Context) error) gin.HandlerFunc {
+	return h.renderer.Page(store.ErrNotFound)(f)
+}
+
+// render answers a staff page with status 200.
+func (h *Handler) render(c *gin.Context, name string, v web.View) error {
+	return h.renderer.HTML(c, http.StatusOK, name, v)
+}
+
+// redirect answers 303 See Other to path (after a form post).
+func redirect(c *gin.Context, path string) error {
+	c.Redirect(http.StatusSeeOther, path)
+	return nil
+}
+
+// Context keys of the signed-in staff member and their agency.
+const (
+	staffKey   = "agency.staff"
+	sessionKey = "agency.session"
+	apiKeyKey  = "agency.apikey"
+	wsKey      = "agency.workspace"
+)
+
+// staffOf returns the signed-in staff member (set by requireStaff).
+func staffOf(c *gin.Context) *auth.Staff {
+	v, _ := c.Get(staffKey)
+	st, _ := v.(*auth.Staff)
+	return st
+}
+
+// agencyOf returns the agency the request acts for: the signed-in staff
+// member's or the API key's (both set the tenant's Site).
+func agencyOf(c *gin.Context) *tenant.Agency {
+	if t := tenant.FromContext(c); t.Site != nil {
+		return &t.Site.Agency
+	}
+	return nil
+}
+
+// localizer returns the request's localizer.
+func (h *Handler) localizer(c *gin.Context) *locale.Localizer {
+	if l := web.LocalizerOf(c); l != nil {
+		return l
+	}
+	return h.bundle.Localizer(locale.DefaultLang)
+}
