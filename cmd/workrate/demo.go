@@ -40,12 +40,17 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("demo agency: %w", err)
 	}
+	client, err := demoPortal(ctx, db, cfg, a)
+	if err != nil {
+		return err
+	}
 	port := portOf(cfg.HTTPAddr)
 	host := a.Slug + "." + cfg.AgencyDomain + port
 	return printJSON(out, map[string]any{
 		"agency": a.Name,
 		"staff":  map[string]string{"url": "http://" + host + "/staff/login", "email": demoOwnerEmail, "password": demoOwnerPassword},
 		"portal": map[string]string{"url": "http://" + host + "/login"},
+		"client": client,
 	})
 }
 
