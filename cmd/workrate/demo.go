@@ -40,9 +40,13 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("demo agency: %w", err)
 	}
+	logins, err := fillDemoBackOffice(ctx, db, a)
+	if err != nil {
+		return fmt.Errorf("demo back office: %w", err)
+	}
 	client, err := demoPortal(ctx, db, cfg, a)
 	if err != nil {
-		return err
+		return fmt.Errorf("demo client portal: %w", err)
 	}
 	port := portOf(cfg.HTTPAddr)
 	host := a.Slug + "." + cfg.AgencyDomain + port
@@ -50,6 +54,9 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 		"agency": a.Name,
 		"staff":  map[string]string{"url": "http://" + host + "/staff/login", "email": demoOwnerEmail, "password": demoOwnerPassword},
 		"portal": map[string]string{"url": "http://" + host + "/login"},
+		// Every staff sign-in of the demo team (owner, admin, member).
+		"staff_logins": logins,
+		// The client login of the first demo workspace, every portal tool enabled.
 		"client": client,
 	})
 }
