@@ -49,6 +49,7 @@ func (h *Handler) apiRoutes() []APIRoute {
 	rs = append(rs, h.noteAPI()...)
 	rs = append(rs, h.rateAPI()...)
 	rs = append(rs, h.domainAPI()...)
+	rs = append(rs, h.portalAPI()...)
 	rs = append(rs, h.extraAPI...)
 	return rs
 }

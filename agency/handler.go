@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
+	"workrate/access"
 	"workrate/auth"
 	"workrate/certs"
 	"workrate/locale"
@@ -31,6 +32,8 @@ type Deps struct {
 	Bundle   *locale.Bundle
 	Hashes   *auth.HashPool     // bounds concurrent password hashing
 	Sessions auth.SessionPolicy // staff session lifetime
+	// Access changes and reads clients' portal access (the Client Portal section and API).
+	Access *access.Service
 	// ExtraAPI lets surfaces built elsewhere add routes to the JSON API (and so
 	// to its OpenAPI document); see APIRoute.
 	ExtraAPI []APIRoute
@@ -51,6 +54,7 @@ type Handler struct {
 	sessions auth.SessionPolicy
 	extraAPI []APIRoute
 	domains  *certs.Domains
+	access   *access.Service
 }
 
 // New builds the handler.
@@ -59,7 +63,7 @@ func New(d Deps) *Handler {
 		db: d.DB, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
 		work:     workspace.NewStore(d.DB),
 		resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle,
-		hashes: d.Hashes, sessions: d.Sessions, extraAPI: d.ExtraAPI,
+		hashes: d.Hashes, sessions: d.Sessions, extraAPI: d.ExtraAPI, access: d.Access,
 		domains: d.Domains,
 	}
 }

@@ -85,6 +85,10 @@ func isolationCases() map[string]isolationCase {
 		"POST /staff/workspaces/:id/notes/:note_id":              {kind: scoped, form: []string{"body", "Hijacked"}},
 		"POST /staff/workspaces/:id/notes/:note_id/delete":       {kind: scoped},
 		"GET /staff/workspaces/:id/activity":                     {kind: scoped},
+		"GET /staff/workspaces/:id/portal":                       {kind: scoped},
+		"POST /staff/workspaces/:id/portal":                      {kind: scoped, form: []string{"action", "save", "enabled", "1", "login_email", "hijack@evil.example", "temporary_password", "hijacked-pass-42", "tools_sent", "1"}},
+		"POST /staff/workspaces/:id/portal/preview":              {kind: scoped},
+		"POST /staff/preview/end":                                {kind: listing},
 
 		"GET /api/v1/openapi.json":                                {kind: public},
 		"GET /api/v1/settings/rates":                              {kind: listing},
@@ -109,6 +113,9 @@ func isolationCases() map[string]isolationCase {
 		"PATCH /api/v1/workspaces/:id/invoices/:invoice_id":       {kind: scoped, form: jsonBody(`{"status":"void"}`)},
 		"GET /api/v1/workspaces/:id/notes":                        {kind: scoped},
 		"POST /api/v1/workspaces/:id/notes":                       {kind: scoped, form: jsonBody(`{"body":"Hijacked"}`)},
+		"GET /api/v1/workspaces/:id/portal":                       {kind: scoped},
+		"PUT /api/v1/workspaces/:id/portal":                       {kind: scoped, form: jsonBody(`{"enabled":true,"login_email":"hijack@evil.example","generate_password":true}`)},
+		"GET /api/v1/workspaces/:id/portal/events":                {kind: scoped},
 	}
 }
 

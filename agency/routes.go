@@ -51,7 +51,7 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	ws.POST("/notes/:note_id", h.page(h.updateNote))
 	ws.POST("/notes/:note_id/delete", h.page(h.deleteNote))
 	ws.GET("/activity", h.page(h.showActivity))
-	// The Client Portal section (/portal) registers on ws behind requireManager.
+	h.portalRoutes(ws, in) // the Client Portal section (managers) and the client preview
 
 	settings := in.Group("/settings", h.requireManager) // owners and admins
 	settings.GET("", h.page(h.showSettings))

@@ -83,3 +83,13 @@ func (hp *HashPool) tryAcquire() bool {
 func (hp *HashPool) release() {
 	<-hp.slots
 }
+
+// Hold takes a slot without hashing and returns the function that frees it,
+// or ok false when the pool is full. Tests fill the pool with it to check
+// that a busy pool answers at once.
+func (hp *HashPool) Hold() (release func(), ok bool) {
+	if !hp.tryAcquire() {
+		return nil, false
+	}
+	return hp.release, true
+}

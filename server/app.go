@@ -13,15 +13,18 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
+	"workrate/access"
 	"workrate/agency"
 	"workrate/auth"
 	"workrate/branding"
 	"workrate/certs"
 	"workrate/locale"
 	"workrate/operator"
+	"workrate/portal"
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
+	"workrate/workspace"
 )
 
 // maxBody is the largest request body accepted anywhere (logos are 1 MiB).
@@ -41,6 +44,12 @@ type App struct {
 	domains  *certs.Domains
 	operator *operator.Handler
 	engine   *gin.Engine
+
+	auth   *auth.Store
+	access *access.Service
+	portal *portal.Handler
+	// languageSavers remember a signed-in user's language choice (POST /language).
+	languageSavers []func(c *gin.Context, lang string)
 }
 
 // New builds the app on an open, migrated database and loads the host map.
@@ -75,10 +84,19 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 			Resolver: resolver,
 			Platform: PlatformDomains(cfg),
 		},
+		auth: auth.NewStore(db),
 	}
+	a.access = access.New(db, a.hashes, resolver, bundle, access.Config{
+		TempPasswordTTL: cfg.TempPasswordTTL, HTTPAddr: cfg.HTTPAddr, HTTPSAddr: cfg.HTTPSAddr,
+	})
+	a.portal = portal.New(portal.Deps{
+		Access: a.access, Auth: a.auth, Renderer: renderer, Bundle: bundle, Resolver: resolver,
+		Store: workspace.NewStore(db), Sessions: a.sessionPolicy(), Home: a.page(a.showHome), NotFound: a.notFound,
+	})
+	a.languageSavers = append(a.languageSavers, a.portal.SaveLanguage)
 	a.agency = agency.New(agency.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
-		Sessions: a.sessionPolicy(), Domains: a.domains,
+		Sessions: a.sessionPolicy(), Domains: a.domains, Access: a.access,
 	})
 	a.operator = operator.New(operator.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
@@ -90,6 +108,9 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 
 // Handler is the whole product as one http.Handler.
 func (a *App) Handler() http.Handler { return a.engine }
+
+// Access returns the portal access service (the demo command and tests use it).
+func (a *App) Access() *access.Service { return a.access }
 
 // Routes lists every route of the engine (tests walk them).
 func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }

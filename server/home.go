@@ -27,6 +27,9 @@ func (a *App) showHome(c *gin.Context) error {
 func (a *App) setLanguage(c *gin.Context) {
 	lang := c.PostForm("lang")
 	if a.bundle.Supported(lang) {
+		for _, save := range a.languageSavers {
+			save(c, lang)
+		}
 		http.SetCookie(c.Writer, &http.Cookie{
 			Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil,

@@ -30,7 +30,7 @@ func (a *App) routes() *gin.Engine {
 	site.GET("/brand/logo/:file", a.page(a.serveLogo))
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
 	site.POST("/language", a.setLanguage)
-	site.GET("/", a.page(a.showHome))
+	a.portal.Routes(site)   // the client portal, at the root: /login, /, /tickets, … ("/" is the host's front page to nobody signed in)
 	a.agency.Routes(site)   // /staff/… back office and /api/v1 JSON API
 	a.operator.Routes(site) // /operator/… console, platform host only
 

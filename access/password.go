@@ -1,0 +1,91 @@
+package access
+
+import (
+	"context"
+	"errors"
+
+	"github.com/uptrace/bun"
+
+	"workrate/auth"
+	"workrate/store"
+)
+
+// PasswordChange is a client's change of their own password. Current is
+// required unless the account must change its temporary password (the client
+// has just proved it by signing in).
+type PasswordChange struct {
+	Current string
+	New     string
+	Confirm string
+}
+
+// ChangePassword sets the client's own password: it must follow the policy,
+// match its confirmation and differ from the temporary one. It ends every
+// session of the account (the caller starts a new one with the returned
+// account) and records the change. Bad input is a *FieldError; a full pool is
+// auth.ErrBusy.
+func (s *Service) ChangePassword(ctx context.Context, a *auth.PortalAccount, in PasswordChange) (*auth.PortalAccount, error) {
+	if err := auth.CheckLength(in.Current); err != nil {
+		return nil, &FieldError{Field: "current_password", Code: "access.error.current_wrong"}
+	}
+	if err := auth.ValidateNewPassword(in.New); err != nil {
+		var pe *auth.PolicyError
+		if errors.As(err, &pe) {
+			return nil, &FieldError{Field: "new_password", Code: "access." + pe.Code}
+		}
+		return nil, err
+	}
+	if in.New != in.Confirm {
+		return nil, &FieldError{Field: "confirm_password", Code: "access.error.password_mismatch"}
+	}
+	if !a.MustChangePassword {
+		ok, err := s.verify(a.PasswordHash, in.Current)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, &FieldError{Field: "current_password", Code: "access.error.current_wrong"}
+		}
+	} else {
+		// The temporary password was seen by others: the client's own must differ.
+		same, err := s.verify(a.PasswordHash, in.New)
+		if err != nil {
+			return nil, err
+		}
+		if same {
+			return nil, &FieldError{Field: "new_password", Code: "access.error.password_same"}
+		}
+	}
+	hash, err := s.pool.Hash(in.New)
+	if err != nil {
+		return nil, err
+	}
+	var out *auth.PortalAccount
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		as := auth.NewStore(tx)
+		cur, err := as.PortalAccountByID(ctx, a.AgencyID, a.ID)
+		if err != nil {
+			return err
+		}
+		if cur.SessionVersion != a.SessionVersion || !cur.Enabled {
+			// Access changed meanwhile (revoked, reset): the caller's session is over.
+			return store.ErrNotFound
+		}
+		now := store.Now()
+		cur.PasswordHash, cur.PasswordSetAt, cur.PasswordExpiresAt, cur.MustChangePassword = hash, &now, nil, false
+		if err := endSessions(ctx, as, cur); err != nil {
+			return err
+		}
+		if err := as.UpdatePortalAccount(ctx, cur, "password_hash", "password_set_at", "password_expires_at",
+			"must_change_password", "session_version"); err != nil {
+			return err
+		}
+		out = cur
+		return as.RecordPortalEvent(ctx, &auth.PortalEvent{AgencyID: cur.AgencyID, WorkspaceID: cur.WorkspaceID,
+			ActorKind: ActorClient, ActorID: cur.ID, ActorName: cur.LoginEmail, Action: ActionPasswordChanged, CreatedAt: now})
+	})
+	if err != nil {
+		return nil, wrap("change password", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,107 @@
+// Package portal is the client portal: sign-in, the first-login password
+// change, the client's own workspace and the tools the agency enabled for it,
+// and nothing else. Staff see the same pages read-only in a preview.
+package portal
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"workrate/access"
+	"workrate/auth"
+	"workrate/locale"
+	"workrate/store"
+	"workrate/tenant"
+	"workrate/web"
+	"workrate/workspace"
+)
+
+// Deps is what the portal needs.
+type Deps struct {
+	Access   *access.Service
+	Auth     *auth.Store
+	Renderer *web.Renderer
+	Bundle   *locale.Bundle
+	Resolver *tenant.Resolver
+	Store    *workspace.Store
+	Sessions auth.SessionPolicy
+	// Home answers "/" when nobody is signed in (the host's front page).
+	Home gin.HandlerFunc
+	// NotFound answers a path that does not exist; a disabled tool answers
+	// exactly like it.
+	NotFound gin.HandlerFunc
+}
+
+// Handler serves the portal's pages. Create it with New.
+type Handler struct {
+	Deps
+	page func(func(*gin.Context) error) gin.HandlerFunc
+}
+
+// New returns the portal's handler.
+func New(d Deps) *Handler {
+	if d.NotFound == nil {
+		d.NotFound = func(c *gin.Context) { d.Renderer.Error(c, http.StatusNotFound) }
+	}
+	return &Handler{Deps: d, page: d.Renderer.Page(store.ErrNotFound)}
+}
+
+// render fills the portal's frame (surface, nav, viewer, preview) and renders page.
+func (h *Handler) render(c *gin.Context, status int, page, title string, data any) error {
+	v := web.View{Surface: web.SurfacePublic, Data: data}
+	if cl := clientOf(c); cl != nil {
+		v.Surface = web.SurfacePortal
+		v.Nav = h.nav(c, cl)
+		v.Preview = cl.Preview
+	}
+	h.Renderer.Frame(c, &v)
+	v.Title = title
+	return h.Renderer.HTML(c, status, page, v)
+}
+
+// nav lists the enabled tools, in canonical order, and nothing else.
+func (h *Handler) nav(c *gin.Context, cl *client) []web.NavItem {
+	l := web.LocalizerOf(c)
+	var out []web.NavItem
+	for _, t := range cl.Tools() {
+		href := toolPath(t)
+		path := c.Request.URL.Path
+		active := path == href || href != "/" && strings.HasPrefix(path, href+"/")
+		out = append(out, web.NavItem{Label: l.T("nav." + string(t)), Href: href, Tool: string(t), Active: active})
+	}
+	return out
+}
+
+// toolPath is where a tool's pages start.
+func toolPath(tool workspace.Tool) string {
+	if tool == workspace.ToolDashboard {
+		return "/"
+	}
+	return "/" + string(tool)
+}
+
+// actor is the client as the author of what they write.
+func (cl *client) actor() workspace.Actor {
+	return workspace.Actor{Kind: workspace.ActorClient, ID: cl.Account.ID, Name: cl.Workspace.Name}
+}
+
+// fieldErrors turns a workspace validation error into localized messages by field.
+func fieldErrors(c *gin.Context, err error) (map[string]string, bool) {
+	var fe *workspace.FieldError
+	if !errors.As(err, &fe) {
+		return nil, false
+	}
+	return map[string]string{fe.Field: web.LocalizerOf(c).T("portal."+fe.Code, "Limit", fe.Limit)}, true
+}
+
+// listError answers a page link the store refuses (a bad cursor) with 400.
+func listError(err error) error {
+	var fe *workspace.FieldError
+	if errors.As(err, &fe) {
+		return web.Status(http.StatusBadRequest, err)
+	}
+	return err
+}

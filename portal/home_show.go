@@ -1,0 +1,24 @@
+package portal
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"workrate/web"
+	"workrate/workspace"
+)
+
+// showHome is the portal's first page: the dashboard when enabled, else the
+// first enabled tool, else a page saying nothing is shared yet.
+func (h *Handler) showHome(c *gin.Context) error {
+	cl := clientOf(c)
+	if cl.Has(workspace.ToolDashboard) {
+		return h.showDashboard(c)
+	}
+	if tools := cl.Tools(); len(tools) > 0 {
+		c.Redirect(http.StatusSeeOther, toolPath(tools[0]))
+		return nil
+	}
+	return h.render(c, http.StatusOK, "portal/empty", web.LocalizerOf(c).T("portal.empty.title"), nil)
+}

@@ -1,0 +1,52 @@
+package portal
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"workrate/access"
+	"workrate/auth"
+	"workrate/store"
+	"workrate/web"
+)
+
+// changePassword sets the client's own password; the session starts anew with
+// a new token, and every other session of the account ends.
+func (h *Handler) changePassword(c *gin.Context) error {
+	cl := clientOf(c)
+	first := cl.Account.MustChangePassword
+	a, err := h.Access.ChangePassword(c, cl.Account, access.PasswordChange{
+		Current: c.PostForm("current_password"), New: c.PostForm("new_password"), Confirm: c.PostForm("confirm_password"),
+	})
+	var fe *access.FieldError
+	switch {
+	case err == nil:
+	case errors.As(err, &fe):
+		msg := web.LocalizerOf(c).T(fe.Code, "Min", auth.MinPasswordLength)
+		return h.renderPassword(c, http.StatusUnprocessableEntity, map[string]string{fe.Field: msg}, "")
+	case errors.Is(err, auth.ErrBusy):
+		c.Header("Retry-After", "1")
+		return web.Status(http.StatusTooManyRequests, err)
+	case errors.Is(err, store.ErrNotFound):
+		// Access changed meanwhile: this session is over.
+		auth.ClearSessionCookie(c.Writer, c.Request)
+		c.Redirect(http.StatusSeeOther, "/login")
+		return nil
+	default:
+		return err
+	}
+	token, err := h.Auth.CreateSession(c, &auth.Session{Kind: auth.KindClient, AgencyID: a.AgencyID, SubjectID: a.ID,
+		Host: cl.Session.Host, SessionVersion: a.SessionVersion}, h.Sessions)
+	if err != nil {
+		return err
+	}
+	auth.SetSessionCookie(c.Writer, c.Request, token)
+	cl.Account = a
+	if first {
+		c.Redirect(http.StatusSeeOther, "/")
+		return nil
+	}
+	return h.renderPassword(c, http.StatusOK, nil, web.LocalizerOf(c).T("portal.password.changed"))
+}
