@@ -116,6 +116,15 @@ func isolationCases() map[string]isolationCase {
 		"GET /api/v1/workspaces/:id/portal":                       {kind: scoped},
 		"PUT /api/v1/workspaces/:id/portal":                       {kind: scoped, form: jsonBody(`{"enabled":true,"login_email":"hijack@evil.example","generate_password":true}`)},
 		"GET /api/v1/workspaces/:id/portal/events":                {kind: scoped},
+
+		"GET /staff/settings/domains":               {kind: listing},
+		"POST /staff/settings/domains":              {kind: listing, form: []string{"hostname", ""}},
+		"POST /staff/settings/domains/:host/check":  {kind: scoped},
+		"POST /staff/settings/domains/:host/delete": {kind: scoped},
+		"GET /api/v1/domains":                       {kind: listing},
+		"POST /api/v1/domains":                      {kind: listing, form: jsonBody(`{"hostname":""}`)},
+		"GET /api/v1/domains/:hostname":             {kind: scoped},
+		"DELETE /api/v1/domains/:hostname":          {kind: scoped},
 	}
 }
 
@@ -137,6 +146,10 @@ func TestAgencyIsolation(t *testing.T) {
 				t.Fatal(err)
 			}
 			rateA, err := tenants.AddRate(ctx, f.A.ID, tenant.RateInput{Service: "MARK-A-rate", HourlyRateCents: 100, Currency: "EUR"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			domainA, err := tenants.AddDomain(ctx, f.A.ID, "portal.mark-a.example")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -162,7 +175,8 @@ func TestAgencyIsolation(t *testing.T) {
 			// Agency A's ids for each parameter, by the route's prefix.
 			idsOf := func(path string, ws, other *fixture.Workspace) map[string]string {
 				ids := map[string]string{"id": ws.ID, "task_id": other.TaskID, "ticket_id": other.TicketID,
-					"invoice_id": other.DraftInvoiceID, "note_id": other.AgencyNoteID}
+					"invoice_id": other.DraftInvoiceID, "note_id": other.AgencyNoteID,
+					"host": domainA.Hostname, "hostname": domainA.Hostname}
 				switch {
 				case strings.HasPrefix(path, "/staff/settings/rates/"):
 					ids["id"] = rateA.ID
@@ -291,6 +305,9 @@ func TestAgencyIsolation(t *testing.T) {
 			}
 			if ws, err := w.Workspace(ctx, f.A.ID, f.A1.ID); err != nil || strings.Contains(ws.Name, "Hijacked") {
 				t.Errorf("A1 changed: %v", err)
+			}
+			if d, err := tenants.Domain(ctx, f.A.ID, domainA.Hostname); err != nil || d.Status != tenant.DomainPending {
+				t.Errorf("A's domain changed: %+v %v", d, err)
 			}
 			if rs, _ := tenants.Rates(ctx, f.A.ID); len(rs) != 1 || rs[0].Service != "MARK-A-rate" {
 				t.Errorf("A's rates changed: %+v", rs)
