@@ -95,8 +95,14 @@ func (g *schemaGen) operation(rt APIRoute) map[string]any {
 		op["parameters"] = params
 	}
 	if rt.Request != nil {
+		body := g.schema(reflect.TypeOf(rt.Request))
+		if rt.Method == http.MethodPatch {
+			// A PATCH sends only the fields it changes: none is required.
+			body = g.object(reflect.TypeOf(rt.Request))
+			delete(body, "required")
+		}
 		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-			"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.Request))},
+			"application/json": map[string]any{"schema": body},
 		}}
 	}
 	status := rt.Status
@@ -204,6 +210,17 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			// An embedded struct's fields are the outer object's (encoding/json).
+			inner := g.object(f.Type)
+			for k, v := range inner["properties"].(map[string]any) {
+				props[k] = v
+			}
+			if r, ok := inner["required"].([]string); ok {
+				required = append(required, r...)
+			}
 			continue
 		}
 		if name == "" {

@@ -1,0 +1,311 @@
+package agency_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"workrate/auth"
+	"workrate/server/servertest"
+	"workrate/store/testdb"
+	"workrate/tenant"
+	"workrate/workspace"
+	"workrate/workspace/fixture"
+)
+
+// How a route is walked by TestAgencyIsolation.
+const (
+	scoped  = "scoped"  // names an object: with agency A's ids, agency B gets 404
+	listing = "listing" // names no object: B gets B's data and nothing of A's
+	public  = "public"  // before sign-in: nothing of A's
+)
+
+// isolationCase says how to walk one route (method and gin path).
+type isolationCase struct {
+	kind string
+	form []string // form fields or, for the API, a JSON body
+}
+
+// isolationCases holds every staff and API route. A route added later
+// without a case here makes TestAgencyIsolation fail: add one.
+func isolationCases() map[string]isolationCase {
+	jsonBody := func(s string) []string { return []string{s} }
+	return map[string]isolationCase{
+		"GET /staff":                   {kind: listing},
+		"GET /staff/login":             {kind: public},
+		"POST /staff/login":            {kind: public, form: []string{"email", "staff@agency-a.example", "password", "x"}},
+		"GET /staff/login/choose":      {kind: public},
+		"POST /staff/login/choose":     {kind: public, form: []string{"agency", ":agency"}},
+		"POST /staff/logout":           {kind: public},
+		"GET /staff/account":           {kind: listing},
+		"POST /staff/account":          {kind: listing, form: []string{"name", "", "language", "en"}},
+		"POST /staff/account/password": {kind: listing, form: []string{"current_password", "wrong"}},
+
+		"GET /staff/settings":                                    {kind: listing},
+		"POST /staff/settings":                                   {kind: listing, form: []string{"name", ""}},
+		"POST /staff/settings/rates":                             {kind: listing, form: []string{"service", ""}},
+		"POST /staff/settings/rates/:id":                         {kind: scoped, form: []string{"service", "Hijacked", "hourly_rate", "1", "currency", "EUR"}},
+		"POST /staff/settings/rates/:id/delete":                  {kind: scoped},
+		"GET /staff/settings/api-keys":                           {kind: listing},
+		"POST /staff/settings/api-keys":                          {kind: listing, form: []string{"label", ""}},
+		"POST /staff/settings/api-keys/:id/revoke":               {kind: scoped},
+		"GET /staff/settings/team":                               {kind: listing},
+		"POST /staff/settings/team":                              {kind: listing, form: []string{"email", "bad"}},
+		"POST /staff/settings/team/:id/role":                     {kind: scoped, form: []string{"role", "member"}},
+		"POST /staff/settings/team/:id/delete":                   {kind: scoped},
+		"GET /staff/workspaces":                                  {kind: listing},
+		"GET /staff/workspaces/new":                              {kind: listing},
+		"POST /staff/workspaces":                                 {kind: listing, form: []string{"name", ""}},
+		"GET /staff/workspaces/:id":                              {kind: scoped},
+		"GET /staff/workspaces/:id/settings":                     {kind: scoped},
+		"POST /staff/workspaces/:id/settings":                    {kind: scoped, form: []string{"name", "Hijacked"}},
+		"GET /staff/workspaces/:id/tasks":                        {kind: scoped},
+		"POST /staff/workspaces/:id/tasks":                       {kind: scoped, form: []string{"title", "Hijacked"}},
+		"GET /staff/workspaces/:id/tasks/:task_id":               {kind: scoped},
+		"POST /staff/workspaces/:id/tasks/:task_id":              {kind: scoped, form: []string{"title", "Hijacked", "status", "done"}},
+		"POST /staff/workspaces/:id/tasks/:task_id/move":         {kind: scoped, form: []string{"status", "done"}},
+		"POST /staff/workspaces/:id/tasks/:task_id/delete":       {kind: scoped},
+		"GET /staff/workspaces/:id/messages":                     {kind: scoped},
+		"POST /staff/workspaces/:id/messages":                    {kind: scoped, form: []string{"body", "Hijacked"}},
+		"GET /staff/workspaces/:id/tickets":                      {kind: scoped},
+		"GET /staff/workspaces/:id/tickets/new":                  {kind: scoped},
+		"POST /staff/workspaces/:id/tickets":                     {kind: scoped, form: []string{"subject", "Hijacked"}},
+		"GET /staff/workspaces/:id/tickets/:ticket_id":           {kind: scoped},
+		"POST /staff/workspaces/:id/tickets/:ticket_id":          {kind: scoped, form: []string{"status", "closed", "priority", "low"}},
+		"POST /staff/workspaces/:id/tickets/:ticket_id/comments": {kind: scoped, form: []string{"body", "Hijacked"}},
+		"GET /staff/workspaces/:id/invoices":                     {kind: scoped},
+		"GET /staff/workspaces/:id/invoices/new":                 {kind: scoped},
+		"POST /staff/workspaces/:id/invoices":                    {kind: scoped, form: []string{"number", "H-1"}},
+		"GET /staff/workspaces/:id/invoices/:invoice_id":         {kind: scoped},
+		"POST /staff/workspaces/:id/invoices/:invoice_id":        {kind: scoped, form: []string{"number", "H-1", "status", "void"}},
+		"GET /staff/workspaces/:id/notes":                        {kind: scoped},
+		"POST /staff/workspaces/:id/notes":                       {kind: scoped, form: []string{"body", "Hijacked"}},
+		"POST /staff/workspaces/:id/notes/:note_id":              {kind: scoped, form: []string{"body", "Hijacked"}},
+		"POST /staff/workspaces/:id/notes/:note_id/delete":       {kind: scoped},
+		"GET /staff/workspaces/:id/activity":                     {kind: scoped},
+
+		"GET /api/v1/openapi.json":                                {kind: public},
+		"GET /api/v1/settings/rates":                              {kind: listing},
+		"PUT /api/v1/settings/rates":                              {kind: listing, form: jsonBody(`[]`)},
+		"GET /api/v1/workspaces":                                  {kind: listing},
+		"POST /api/v1/workspaces":                                 {kind: listing, form: jsonBody(`{"name":"B's own"}`)},
+		"GET /api/v1/workspaces/:id":                              {kind: scoped},
+		"PATCH /api/v1/workspaces/:id":                            {kind: scoped, form: jsonBody(`{"name":"Hijacked"}`)},
+		"GET /api/v1/workspaces/:id/tasks":                        {kind: scoped},
+		"POST /api/v1/workspaces/:id/tasks":                       {kind: scoped, form: jsonBody(`{"title":"Hijacked"}`)},
+		"PATCH /api/v1/workspaces/:id/tasks/:task_id":             {kind: scoped, form: jsonBody(`{"status":"done"}`)},
+		"GET /api/v1/workspaces/:id/messages":                     {kind: scoped},
+		"POST /api/v1/workspaces/:id/messages":                    {kind: scoped, form: jsonBody(`{"body":"Hijacked"}`)},
+		"GET /api/v1/workspaces/:id/tickets":                      {kind: scoped},
+		"POST /api/v1/workspaces/:id/tickets":                     {kind: scoped, form: jsonBody(`{"subject":"Hijacked"}`)},
+		"GET /api/v1/workspaces/:id/tickets/:ticket_id":           {kind: scoped},
+		"PATCH /api/v1/workspaces/:id/tickets/:ticket_id":         {kind: scoped, form: jsonBody(`{"status":"closed"}`)},
+		"POST /api/v1/workspaces/:id/tickets/:ticket_id/comments": {kind: scoped, form: jsonBody(`{"body":"Hijacked","internal":false}`)},
+		"GET /api/v1/workspaces/:id/invoices":                     {kind: scoped},
+		"POST /api/v1/workspaces/:id/invoices":                    {kind: scoped, form: jsonBody(`{"number":"H-1","issued_on":"2026-01-01","due_on":"2026-01-02","currency":"EUR","lines":[{"description":"x","quantity":1,"unit_price_cents":1}]}`)},
+		"GET /api/v1/workspaces/:id/invoices/:invoice_id":         {kind: scoped},
+		"PATCH /api/v1/workspaces/:id/invoices/:invoice_id":       {kind: scoped, form: jsonBody(`{"status":"void"}`)},
+		"GET /api/v1/workspaces/:id/notes":                        {kind: scoped},
+		"POST /api/v1/workspaces/:id/notes":                       {kind: scoped, form: jsonBody(`{"body":"Hijacked"}`)},
+	}
+}
+
+// TestAgencyIsolation walks every staff and API route as agency B (staff
+// session and API key) with the ids of agency A's objects — and with B's own
+// workspace around A's objects — and wants 404 with nothing of A's in the
+// answer; routes without ids must show B only what is B's.
+func TestAgencyIsolation(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			f := fixture.New(t, db.DB)
+			accounts, tenants := auth.NewStore(db.DB), tenant.NewStore(db.DB)
+			hash, err := auth.HashPassword(pw, cheap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := accounts.SetStaffPassword(ctx, f.B.ID, f.StaffB.ID, hash); err != nil {
+				t.Fatal(err)
+			}
+			rateA, err := tenants.AddRate(ctx, f.A.ID, tenant.RateInput{Service: "MARK-A-rate", HourlyRateCents: 100, Currency: "EUR"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, keyA, err := accounts.CreateAPIKey(ctx, f.A.ID, "MARK-A-key", f.StaffA.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokenB, _, err := accounts.CreateAPIKey(ctx, f.B.ID, "B key", f.StaffB.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := servertest.New(t, db)
+			hostB := "agency-b.localhost"
+			signIn := func() *servertest.Browser {
+				b := env.Browser()
+				if r := b.Post(hostB, "/staff/login", servertest.Values("email", f.StaffB.Email, "password", pw)); r.Status != http.StatusSeeOther {
+					t.Fatalf("B sign-in = %d", r.Status)
+				}
+				return b
+			}
+			staffB := signIn()
+
+			// Agency A's ids for each parameter, by the route's prefix.
+			idsOf := func(path string, ws, other *fixture.Workspace) map[string]string {
+				ids := map[string]string{"id": ws.ID, "task_id": other.TaskID, "ticket_id": other.TicketID,
+					"invoice_id": other.DraftInvoiceID, "note_id": other.AgencyNoteID}
+				switch {
+				case strings.HasPrefix(path, "/staff/settings/rates/"):
+					ids["id"] = rateA.ID
+				case strings.HasPrefix(path, "/staff/settings/api-keys/"):
+					ids["id"] = keyA.ID
+				case strings.HasPrefix(path, "/staff/settings/team/"):
+					ids["id"] = f.StaffA.ID
+				}
+				return ids
+			}
+			fill := func(path string, ids map[string]string) string {
+				parts := strings.Split(path, "/")
+				for i, p := range parts {
+					if strings.HasPrefix(p, ":") {
+						parts[i] = ids[p[1:]]
+					}
+				}
+				return strings.Join(parts, "/")
+			}
+			leaks := func(body string) bool { return strings.Contains(body, "MARK-A") }
+
+			cases := isolationCases()
+			seen := map[string]bool{}
+			walked := 0
+			for _, rt := range env.App.Routes() {
+				if !strings.HasPrefix(rt.Path, "/staff") && !strings.HasPrefix(rt.Path, "/api/") {
+					continue
+				}
+				name := rt.Method + " " + rt.Path
+				seen[name] = true
+				c, ok := cases[name]
+				if !ok {
+					t.Errorf("route %s has no isolation case: add one to isolationCases", name)
+					continue
+				}
+				api := strings.HasPrefix(rt.Path, "/api/")
+				send := func(b *servertest.Browser, path string) *servertest.Response {
+					if api {
+						body := ""
+						if len(c.form) == 1 {
+							body = c.form[0]
+						}
+						return b.JSON(rt.Method, hostB, path, tokenB, body)
+					}
+					form := url.Values{}
+					for i := 0; i+1 < len(c.form); i += 2 {
+						v := c.form[i+1]
+						if v == ":agency" {
+							v = f.A.ID
+						}
+						form.Set(c.form[i], v)
+					}
+					if rt.Method == http.MethodGet {
+						return b.Get(hostB, path)
+					}
+					return b.Post(hostB, path, form)
+				}
+				walked++
+				switch c.kind {
+				case scoped:
+					tried := map[string]bool{}
+					// A's workspace with A's objects; B's own workspaces with A's
+					// objects (another agency) and with B2's (another workspace).
+					for _, v := range []struct {
+						label     string
+						ws, other *fixture.Workspace
+					}{{"A's ids", f.A1, f.A1}, {"B1 with A's ids", f.B1, f.A1}, {"B1 with B2's ids", f.B1, f.B2}} {
+						path := fill(rt.Path, idsOf(rt.Path, v.ws, v.other))
+						if tried[path] || path == fill(rt.Path, idsOf(rt.Path, f.B1, f.B1)) && strings.Contains(rt.Path, "/workspaces/:id") {
+							continue // already tried, or B's own workspace with no object id under it
+						}
+						tried[path] = true
+						r := send(staffB, path)
+						if r.Status != http.StatusNotFound || leaks(r.Body) {
+							t.Errorf("%s %s (%s) = %d, want 404 without A's data: %.200s", rt.Method, path, v.label, r.Status, r.Body)
+						}
+						if api {
+							apiErrorOf(t, r)
+						}
+					}
+				case listing:
+					r := send(staffB, rt.Path)
+					if r.Status >= 500 || leaks(r.Body) {
+						t.Errorf("%s %s = %d, shows A's data or fails: %.300s", rt.Method, rt.Path, r.Status, r.Body)
+					}
+				case public:
+					r := send(env.Browser(), rt.Path)
+					if r.Status >= 500 || leaks(r.Body) {
+						t.Errorf("%s %s = %d, shows A's data or fails", rt.Method, rt.Path, r.Status)
+					}
+				}
+			}
+			for name := range cases {
+				if !seen[name] {
+					t.Errorf("isolation case %s names no route: remove it", name)
+				}
+			}
+			if walked < 60 {
+				t.Errorf("walked only %d routes", walked)
+			}
+			// B's lists show B's data.
+			for _, p := range []string{"/staff/workspaces", "/api/v1/workspaces"} {
+				r := signIn().Get(hostB, p)
+				if strings.HasPrefix(p, "/api/") {
+					r = env.Browser().JSON("GET", hostB, p, tokenB, "")
+				}
+				if !strings.Contains(r.Body, "MARK-B1") || leaks(r.Body) {
+					t.Errorf("B's %s lacks B1 or shows A: %.300s", p, r.Body)
+				}
+			}
+
+			// Nothing of A's changed.
+			w := workspace.NewStore(db.DB)
+			sc := f.A1.StaffScope()
+			if tk, err := w.Task(ctx, sc, f.A1.TaskID); err != nil || tk.Status != workspace.TaskReview || strings.Contains(tk.Title, "Hijacked") {
+				t.Errorf("A1's task changed: %+v %v", tk, err)
+			}
+			if tk, err := w.Ticket(ctx, sc, f.A1.TicketID); err != nil || tk.Status != workspace.TicketOpen {
+				t.Errorf("A1's ticket changed: %+v %v", tk, err)
+			}
+			if inv, err := w.Invoice(ctx, sc, f.A1.DraftInvoiceID); err != nil || inv.Status != workspace.InvoiceDraft {
+				t.Errorf("A1's invoice changed: %+v %v", inv, err)
+			}
+			if n, err := w.Note(ctx, sc, f.A1.AgencyNoteID); err != nil || strings.Contains(n.Body, "Hijacked") {
+				t.Errorf("A1's note changed: %v", err)
+			}
+			if ws, err := w.Workspace(ctx, f.A.ID, f.A1.ID); err != nil || strings.Contains(ws.Name, "Hijacked") {
+				t.Errorf("A1 changed: %v", err)
+			}
+			if rs, _ := tenants.Rates(ctx, f.A.ID); len(rs) != 1 || rs[0].Service != "MARK-A-rate" {
+				t.Errorf("A's rates changed: %+v", rs)
+			}
+			if st, err := accounts.StaffByID(ctx, f.A.ID, f.StaffA.ID); err != nil || st.Role != auth.RoleOwner {
+				t.Errorf("A's staff changed: %v", err)
+			}
+			if ks, _ := accounts.APIKeys(ctx, f.A.ID); len(ks) != 1 || ks[0].RevokedAt != nil {
+				t.Errorf("A's key changed: %+v", ks)
+			}
+			for _, key := range []string{"A1", "A2"} {
+				ws := f.A1
+				if key == "A2" {
+					ws = f.A2
+				}
+				msgs, _ := w.Messages(ctx, ws.StaffScope(), workspace.ListOptions{})
+				for _, m := range msgs.Items {
+					if strings.Contains(m.Body, "Hijacked") {
+						t.Errorf("a message was posted into %s", key)
+					}
+				}
+			}
+		})
+	}
+}
