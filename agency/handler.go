@@ -16,6 +16,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/branding"
 	"workrate/locale"
 	"workrate/store"
 	"workrate/tenant"
@@ -51,6 +52,7 @@ type Handler struct {
 	sessions auth.SessionPolicy
 	extraAPI []APIRoute
 	access   *access.Service
+	brands   *branding.Store
 }
 
 // New builds the handler.
@@ -60,6 +62,7 @@ func New(d Deps) *Handler {
 		work:     workspace.NewStore(d.DB),
 		resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle,
 		hashes: d.Hashes, sessions: d.Sessions, extraAPI: d.ExtraAPI, access: d.Access,
+		brands: branding.NewStore(d.DB),
 	}
 }
 

@@ -85,6 +85,15 @@ func isolationCases() map[string]isolationCase {
 		"POST /staff/workspaces/:id/notes/:note_id":              {kind: scoped, form: []string{"body", "Hijacked"}},
 		"POST /staff/workspaces/:id/notes/:note_id/delete":       {kind: scoped},
 		"GET /staff/workspaces/:id/activity":                     {kind: scoped},
+		"GET /staff/workspaces/:id/portal":                       {kind: scoped},
+		"POST /staff/workspaces/:id/portal":                      {kind: scoped, form: []string{"enabled", "on", "login_email", "hijack@example.com", "generate_password", "on"}},
+		"POST /staff/workspaces/:id/portal/preview":              {kind: scoped},
+		"POST /staff/preview/end":                                {kind: listing},
+		"GET /staff/settings/branding":                           {kind: listing},
+		"POST /staff/settings/branding":                          {kind: listing, form: []string{"platform_name", "B Hub", "primary_color", "#123456"}},
+		"POST /staff/settings/branding/logo":                     {kind: listing},
+		"POST /staff/settings/branding/logo/delete":              {kind: listing},
+		"POST /staff/settings/branding/reset":                    {kind: listing},
 
 		"GET /api/v1/openapi.json":                                {kind: public},
 		"GET /api/v1/settings/rates":                              {kind: listing},
@@ -109,6 +118,14 @@ func isolationCases() map[string]isolationCase {
 		"PATCH /api/v1/workspaces/:id/invoices/:invoice_id":       {kind: scoped, form: jsonBody(`{"status":"void"}`)},
 		"GET /api/v1/workspaces/:id/notes":                        {kind: scoped},
 		"POST /api/v1/workspaces/:id/notes":                       {kind: scoped, form: jsonBody(`{"body":"Hijacked"}`)},
+		"GET /api/v1/workspaces/:id/portal":                       {kind: scoped},
+		"PUT /api/v1/workspaces/:id/portal":                       {kind: scoped, form: jsonBody(`{"enabled":true,"login_email":"hijack@example.com","generate_password":true}`)},
+		"GET /api/v1/workspaces/:id/portal/events":                {kind: scoped},
+		"GET /api/v1/branding":                                    {kind: listing},
+		"PUT /api/v1/branding":                                    {kind: listing, form: jsonBody(`{"platform_name":"B Hub"}`)},
+		"DELETE /api/v1/branding":                                 {kind: listing},
+		"PUT /api/v1/branding/logo":                               {kind: listing, form: jsonBody(`not an image`)},
+		"DELETE /api/v1/branding/logo":                            {kind: listing},
 	}
 }
 

@@ -62,6 +62,7 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	settings.GET("/api-keys", h.page(h.showAPIKeys))
 	settings.POST("/api-keys", h.page(h.createAPIKey))
 	settings.POST("/api-keys/:id/revoke", h.page(h.revokeAPIKey))
+	h.brandingRoutes(settings) // /staff/settings/branding: the white label
 
 	team := in.Group("/settings/team", h.requireOwner) // owners only
 	team.GET("", h.page(h.showTeam))
