@@ -40,12 +40,18 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("demo agency: %w", err)
 	}
+	logins, err := fillDemoBackOffice(ctx, db, a)
+	if err != nil {
+		return fmt.Errorf("demo back office: %w", err)
+	}
 	port := portOf(cfg.HTTPAddr)
 	host := a.Slug + "." + cfg.AgencyDomain + port
 	return printJSON(out, map[string]any{
 		"agency": a.Name,
 		"staff":  map[string]string{"url": "http://" + host + "/staff/login", "email": demoOwnerEmail, "password": demoOwnerPassword},
 		"portal": map[string]string{"url": "http://" + host + "/login"},
+		// Every staff sign-in of the demo team (owner, admin, member).
+		"staff_logins": logins,
 	})
 }
 
