@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -129,8 +130,10 @@ func (s *Service) Save(ctx context.Context, agency tenant.Agency, workspaceID st
 		now := store.Now()
 		var events []auth.PortalEvent
 		event := func(action, detail string) {
+			// A microsecond apart, so that the audit list keeps the order of one save.
+			at := now.Add(time.Duration(len(events)) * time.Microsecond)
 			events = append(events, auth.PortalEvent{AgencyID: agency.ID, WorkspaceID: workspaceID,
-				ActorKind: actor.Kind, ActorID: actor.ID, ActorName: actor.Name, Action: action, Detail: detail, CreatedAt: now})
+				ActorKind: actor.Kind, ActorID: actor.ID, ActorName: actor.Name, Action: action, Detail: detail, CreatedAt: at})
 		}
 		created := a == nil
 		if created {

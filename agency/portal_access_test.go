@@ -138,6 +138,9 @@ func TestClientPortalSectionEveryStep(t *testing.T) {
 
 			// Email change: the old one stops at once.
 			admin.Post(w.hostA, section, portalForm(true, "owner@bakery.example", "", "dashboard", "invoices"))
+			if r := client.Get(w.hostA, "/password"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location(), "/login") {
+				t.Errorf("session after email change: %d %s", r.Status, r.Location())
+			}
 			if _, r := w.clientLogin(w.hostA, "client@bakery.example", "second-temp-pass-7"); r.Status != http.StatusUnauthorized {
 				t.Errorf("old email: %d", r.Status)
 			}

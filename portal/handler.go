@@ -6,6 +6,7 @@ package portal
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -67,7 +68,8 @@ func (h *Handler) nav(c *gin.Context, cl *client) []web.NavItem {
 	var out []web.NavItem
 	for _, t := range cl.Tools() {
 		href := toolPath(t)
-		active := c.Request.URL.Path == href || href != "/" && len(c.Request.URL.Path) > len(href) && c.Request.URL.Path[:len(href)+1] == href+"/"
+		path := c.Request.URL.Path
+		active := path == href || href != "/" && strings.HasPrefix(path, href+"/")
 		out = append(out, web.NavItem{Label: l.T("nav." + string(t)), Href: href, Tool: string(t), Active: active})
 	}
 	return out

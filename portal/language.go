@@ -2,6 +2,7 @@ package portal
 
 import (
 	"github.com/gin-gonic/gin"
+	"log/slog"
 
 	"workrate/auth"
 )
@@ -12,13 +13,13 @@ import (
 func (h *Handler) SaveLanguage(c *gin.Context, lang string) {
 	cl, err := h.loadClient(c)
 	if err != nil {
-		_ = c.Error(err)
+		slog.ErrorContext(c, "portal language: session", "err", err)
 		return
 	}
 	if cl == nil || cl.Preview || cl.Session.Kind != auth.KindClient {
 		return
 	}
 	if err := h.Auth.SetPortalLanguage(c, cl.Account.AgencyID, cl.Account.ID, lang); err != nil {
-		_ = c.Error(err)
+		slog.ErrorContext(c, "portal language: save", "err", err)
 	}
 }

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"errors"
+	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -91,6 +92,6 @@ func (h *Handler) RecordUnknownHost(c *gin.Context) {
 	}
 	t := tenant.FromContext(c)
 	if err := h.Access.RecordUnknownHost(c, c.PostForm("email"), c.ClientIP(), t.Host); err != nil {
-		_ = c.Error(err)
+		slog.ErrorContext(c, "portal: record unknown host", "err", err)
 	}
 }

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -171,7 +172,7 @@ func (h *Handler) restoreHost(c *gin.Context, cl *client) {
 func (h *Handler) requireClient(c *gin.Context) {
 	cl, err := h.loadClient(c)
 	if err != nil {
-		_ = c.Error(err)
+		slog.ErrorContext(c, "portal session", "err", err)
 		h.Renderer.Error(c, http.StatusInternalServerError)
 		return
 	}
@@ -202,7 +203,7 @@ func (h *Handler) admit(c *gin.Context, cl *client) {
 func (h *Handler) optionalClient(c *gin.Context) {
 	cl, err := h.loadClient(c)
 	if err != nil {
-		_ = c.Error(err)
+		slog.ErrorContext(c, "portal session", "err", err)
 		h.Renderer.Error(c, http.StatusInternalServerError)
 		return
 	}

@@ -44,6 +44,10 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("demo back office: %w", err)
 	}
+	client, err := demoPortal(ctx, db, cfg, a)
+	if err != nil {
+		return fmt.Errorf("demo client portal: %w", err)
+	}
 	port := portOf(cfg.HTTPAddr)
 	host := a.Slug + "." + cfg.AgencyDomain + port
 	return printJSON(out, map[string]any{
@@ -52,6 +56,8 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 		"portal": map[string]string{"url": "http://" + host + "/login"},
 		// Every staff sign-in of the demo team (owner, admin, member).
 		"staff_logins": logins,
+		// The client login of the first demo workspace, every portal tool enabled.
+		"client": client,
 	})
 }
 
