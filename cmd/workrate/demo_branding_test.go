@@ -61,4 +61,3 @@ func TestDemoIsWhiteLabelled(t *testing.T) {
 		})
 	}
 }
-
