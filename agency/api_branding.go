@@ -2,6 +2,7 @@ package agency
 
 import (
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"strings"
@@ -173,7 +174,7 @@ func brandingAPIError(err error) error {
 	case "branding.invalid_color":
 		e.Field, e.Message = "primary_color", "primary_color must be a hex colour such as #1e40af or #14a"
 	case "branding.name_too_long":
-		e.Field, e.Message = "platform_name", "platform_name is longer than 60 characters"
+		e.Field, e.Message = "platform_name", fmt.Sprintf("platform_name is longer than %d characters", branding.MaxNameLen)
 	default:
 		e.Message = be.Error()
 	}
