@@ -10,14 +10,19 @@ import (
 // Onboarding returns the ready-to-copy message staff send a client after
 // setting a password: in the agency's default language, with the address to
 // use, the login email, the password and one line per enabled tool. It names
-// the agency, never the platform.
+// the agency, never the platform; with white label, the agency's platform name too.
 func (s *Service) Onboarding(agency tenant.Agency, a *auth.PortalAccount, password string) string {
 	l := s.bundle.Localizer(s.bundle.Match(agency.DefaultLanguage))
 	var b strings.Builder
 	line := func(text string) { b.WriteString(text + "\n") }
 	line(l.T("access.onboarding.greeting"))
 	line("")
-	line(l.T("access.onboarding.intro", "Agency", agency.Name))
+	if site := s.resolver.SiteByID(agency.ID); site != nil && site.Brand.WhiteLabel {
+		// White label: the portal goes by the agency's platform name.
+		line(l.T("branding.onboarding.intro", "Agency", agency.Name, "Portal", site.Brand.Name))
+	} else {
+		line(l.T("access.onboarding.intro", "Agency", agency.Name))
+	}
 	line("")
 	line(l.T("access.onboarding.address", "URL", s.LoginURL(agency)))
 	line(l.T("access.onboarding.email", "Email", a.LoginEmail))

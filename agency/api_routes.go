@@ -34,6 +34,10 @@ type APIRoute struct {
 	// agency); the handler then reads it with workspaceOf(c) and staffScope(c).
 	InWorkspace bool
 	Handle      func(*gin.Context) error
+
+	// RequestMedia, when set, lists the media types of a raw (non-JSON)
+	// body, such as an image; Request is then unused.
+	RequestMedia []string
 }
 
 // apiRoutes is the whole API, in the order of the document.
@@ -50,6 +54,7 @@ func (h *Handler) apiRoutes() []APIRoute {
 	rs = append(rs, h.rateAPI()...)
 	rs = append(rs, h.domainAPI()...)
 	rs = append(rs, h.portalAPI()...)
+	rs = append(rs, h.brandingAPI()...)
 	rs = append(rs, h.extraAPI...)
 	return rs
 }

@@ -13,6 +13,8 @@ func flash(c *gin.Context, l *locale.Localizer) string {
 	switch done := c.Query("done"); done {
 	case "saved", "created", "deleted", "password_changed", "revoked", "staff_added", "staff_removed":
 		return l.T("staff.flash." + done)
+	case "logo_saved", "logo_removed", "branding_reset":
+		return l.T("branding.flash." + done)
 	}
 	return ""
 }

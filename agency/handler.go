@@ -16,6 +16,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/branding"
 	"workrate/certs"
 	"workrate/locale"
 	"workrate/store"
@@ -55,6 +56,7 @@ type Handler struct {
 	extraAPI []APIRoute
 	domains  *certs.Domains
 	access   *access.Service
+	brands   *branding.Store
 }
 
 // New builds the handler.
@@ -65,6 +67,7 @@ func New(d Deps) *Handler {
 		resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle,
 		hashes: d.Hashes, sessions: d.Sessions, extraAPI: d.ExtraAPI, access: d.Access,
 		domains: d.Domains,
+		brands:  branding.NewStore(d.DB),
 	}
 }
 

@@ -89,6 +89,11 @@ func isolationCases() map[string]isolationCase {
 		"POST /staff/workspaces/:id/portal":                      {kind: scoped, form: []string{"action", "save", "enabled", "1", "login_email", "hijack@evil.example", "temporary_password", "hijacked-pass-42", "tools_sent", "1"}},
 		"POST /staff/workspaces/:id/portal/preview":              {kind: scoped},
 		"POST /staff/preview/end":                                {kind: listing},
+		"GET /staff/settings/branding":                           {kind: listing},
+		"POST /staff/settings/branding":                          {kind: listing, form: []string{"platform_name", "B Hub", "primary_color", "#123456"}},
+		"POST /staff/settings/branding/logo":                     {kind: listing},
+		"POST /staff/settings/branding/logo/delete":              {kind: listing},
+		"POST /staff/settings/branding/reset":                    {kind: listing},
 
 		"GET /api/v1/openapi.json":                                {kind: public},
 		"GET /api/v1/settings/rates":                              {kind: listing},
@@ -125,6 +130,11 @@ func isolationCases() map[string]isolationCase {
 		"POST /api/v1/domains":                      {kind: listing, form: jsonBody(`{"hostname":""}`)},
 		"GET /api/v1/domains/:hostname":             {kind: scoped},
 		"DELETE /api/v1/domains/:hostname":          {kind: scoped},
+		"GET /api/v1/branding":                      {kind: listing},
+		"PUT /api/v1/branding":                      {kind: listing, form: jsonBody(`{"platform_name":"B Hub"}`)},
+		"DELETE /api/v1/branding":                   {kind: listing},
+		"PUT /api/v1/branding/logo":                 {kind: listing, form: jsonBody(`not an image`)},
+		"DELETE /api/v1/branding/logo":              {kind: listing},
 	}
 }
 

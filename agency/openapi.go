@@ -94,7 +94,13 @@ func (g *schemaGen) operation(rt APIRoute) map[string]any {
 	if len(params) > 0 {
 		op["parameters"] = params
 	}
-	if rt.Request != nil {
+	if len(rt.RequestMedia) > 0 {
+		content := map[string]any{}
+		for _, m := range rt.RequestMedia {
+			content[m] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": content}
+	} else if rt.Request != nil {
 		body := g.schema(reflect.TypeOf(rt.Request))
 		if rt.Method == http.MethodPatch {
 			// A PATCH sends only the fields it changes: none is required.

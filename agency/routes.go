@@ -66,6 +66,7 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	settings.POST("/domains", h.page(h.addDomain))
 	settings.POST("/domains/:host/check", h.page(h.checkDomain))
 	settings.POST("/domains/:host/delete", h.page(h.removeDomain))
+	h.brandingRoutes(settings) // /staff/settings/branding: the white label
 
 	team := in.Group("/settings/team", h.requireOwner) // owners only
 	team.GET("", h.page(h.showTeam))

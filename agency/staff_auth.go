@@ -115,6 +115,7 @@ const (
 	SectionSettings   = "settings"
 	SectionTeam       = "team"
 	SectionAPIKeys    = "api-keys"
+	SectionBranding   = "branding"
 	SectionAccount    = "account"
 )
 
@@ -130,6 +131,7 @@ func (h *Handler) staffView(c *gin.Context, section, titleID string, data any) w
 	nav := []web.NavItem{item("staff.nav.workspaces", "/staff/workspaces", SectionWorkspaces)}
 	if st != nil && st.CanManage() {
 		nav = append(nav, item("staff.nav.settings", "/staff/settings", SectionSettings))
+		nav = append(nav, item("branding.nav", "/staff/settings/branding", SectionBranding))
 	}
 	if st != nil && st.Role == auth.RoleOwner {
 		nav = append(nav, item("staff.nav.team", "/staff/settings/team", SectionTeam))

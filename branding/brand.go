@@ -59,6 +59,11 @@ func (b Brand) FaviconURL() string {
 	return "/brand/favicon/" + b.LogoHash + ".png"
 }
 
+// IconURL is the favicon of a brand without a logo: a square of its colour.
+func (b Brand) IconURL() string {
+	return "/brand/icon/" + strings.TrimPrefix(b.Color, "#") + ".svg"
+}
+
 // Platform returns the brand of pages where no agency's white label applies.
 func Platform(name string) Brand {
 	return Brand{Name: name, Color: DefaultPrimaryColor, TextColor: TextColorOn(DefaultPrimaryColor)}

@@ -31,6 +31,9 @@ func (a *App) serveFavicon(c *gin.Context) error { return a.serveImage(c, true) 
 
 // serveImage answers the logo or favicon of the request's agency by content hash.
 func (a *App) serveImage(c *gin.Context, favicon bool) error {
+	if tenant.FromContext(c).Site == nil {
+		a.brandSession(c) // the platform host: the signed-in client's agency
+	}
 	t := tenant.FromContext(c)
 	hash, ok := strings.CutSuffix(c.Param("file"), ".png")
 	if t.Site == nil || !ok || hash == "" || hash != t.Site.Brand.LogoHash {
@@ -41,6 +44,23 @@ func (a *App) serveImage(c *gin.Context, favicon bool) error {
 		return err
 	}
 	c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	c.Header("X-Content-Type-Options", "nosniff")
 	c.Data(http.StatusOK, "image/png", img)
 	return nil
+}
+
+var iconRE = regexp.MustCompile(`^([0-9a-f]{6})\.svg$`)
+
+// serveIcon answers the favicon of a white label without a logo: a plain
+// square of the brand colour, so the browser tab never shows the platform's
+// mark. The colour is in the name, so the answer never changes.
+func (a *App) serveIcon(c *gin.Context) {
+	m := iconRE.FindStringSubmatch(c.Param("file"))
+	if m == nil {
+		a.renderer.Error(c, http.StatusNotFound)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	c.Data(http.StatusOK, "image/svg+xml",
+		[]byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#`+m[1]+`"/></svg>`+"\n"))
 }

@@ -29,6 +29,7 @@ func (a *App) routes() *gin.Engine {
 	site.GET("/brand/theme/:file", a.serveTheme)
 	site.GET("/brand/logo/:file", a.page(a.serveLogo))
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
+	site.GET("/brand/icon/:file", a.serveIcon)
 	site.POST("/language", a.setLanguage)
 	a.portal.Routes(site)   // the client portal, at the root: /login, /, /tickets, … ("/" is the host's front page to nobody signed in)
 	a.agency.Routes(site)   // /staff/… back office and /api/v1 JSON API
@@ -45,5 +46,7 @@ func (a *App) notFound(c *gin.Context) {
 		agency.WriteAPIError(c, http.StatusNotFound, "not_found", "no such API route")
 		return
 	}
+	// On the platform host a signed-in client still sees their agency's brand.
+	a.brandSession(c)
 	a.renderer.Error(c, http.StatusNotFound)
 }

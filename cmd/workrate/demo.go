@@ -40,6 +40,9 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("demo agency: %w", err)
 	}
+	if err := brandDemo(ctx, db, a.ID); err != nil {
+		return fmt.Errorf("demo branding: %w", err)
+	}
 	logins, err := fillDemoBackOffice(ctx, db, a)
 	if err != nil {
 		return fmt.Errorf("demo back office: %w", err)
@@ -58,6 +61,8 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 		"staff_logins": logins,
 		// The client login of the first demo workspace, every portal tool enabled.
 		"client": client,
+		// What the agency's clients see instead of the platform's name.
+		"platform_name": demoPlatformName,
 	})
 }
 
