@@ -88,6 +88,10 @@ func (h *Handler) apiFail(c *gin.Context, err error) {
 		h.apiError(c, http.StatusNotFound, "not_found", "no such resource")
 	case errors.Is(err, store.ErrConflict):
 		h.apiError(c, http.StatusConflict, "conflict", "this conflicts with an existing resource")
+	case store.Unavailable(err):
+		slog.WarnContext(c, "database unavailable", "err", err, "path", c.FullPath())
+		c.Header("Retry-After", "5")
+		h.apiError(c, http.StatusServiceUnavailable, "unavailable", "the service is temporarily unavailable; retry in a moment")
 	case errors.Is(err, auth.ErrBusy):
 		c.Header("Retry-After", "1")
 		h.apiError(c, http.StatusTooManyRequests, "busy", "the server is busy; retry in a moment")

@@ -2,7 +2,7 @@ package agency
 
 import (
 	"errors"
-	"log/slog"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -27,8 +27,7 @@ func (h *Handler) requireStaff(c *gin.Context) {
 	st, sess, err := h.loadStaff(c)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			slog.ErrorContext(c, "staff session", "err", err)
-			h.renderer.Error(c, http.StatusInternalServerError)
+			h.renderer.Fail(c, fmt.Errorf("staff session: %w", err))
 			return
 		}
 		auth.ClearSessionCookie(c.Writer, c.Request)

@@ -2,7 +2,7 @@ package agency
 
 import (
 	"errors"
-	"log/slog"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -21,8 +21,7 @@ func (h *Handler) loadWorkspace(c *gin.Context) {
 	ws, err := h.work.Workspace(c, agencyOf(c).ID, c.Param("id"))
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			slog.ErrorContext(c, "load workspace", "err", err)
-			h.renderer.Error(c, http.StatusInternalServerError)
+			h.renderer.Fail(c, fmt.Errorf("load workspace: %w", err))
 			return
 		}
 		h.renderer.Error(c, http.StatusNotFound)

@@ -2,7 +2,7 @@ package operator
 
 import (
 	"errors"
-	"log/slog"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -23,8 +23,7 @@ func (h *Handler) requireOperator(c *gin.Context) {
 	op, err := h.loadOperator(c)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			slog.ErrorContext(c, "operator session", "err", err)
-			h.renderer.Error(c, http.StatusInternalServerError)
+			h.renderer.Fail(c, fmt.Errorf("operator session: %w", err))
 			return
 		}
 		auth.ClearSessionCookie(c.Writer, c.Request)

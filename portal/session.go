@@ -2,7 +2,7 @@ package portal
 
 import (
 	"errors"
-	"log/slog"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -172,8 +172,7 @@ func (h *Handler) restoreHost(c *gin.Context, cl *client) {
 func (h *Handler) requireClient(c *gin.Context) {
 	cl, err := h.loadClient(c)
 	if err != nil {
-		slog.ErrorContext(c, "portal session", "err", err)
-		h.Renderer.Error(c, http.StatusInternalServerError)
+		h.Renderer.Fail(c, fmt.Errorf("portal session: %w", err))
 		return
 	}
 	h.admit(c, cl)
@@ -203,8 +202,7 @@ func (h *Handler) admit(c *gin.Context, cl *client) {
 func (h *Handler) optionalClient(c *gin.Context) {
 	cl, err := h.loadClient(c)
 	if err != nil {
-		slog.ErrorContext(c, "portal session", "err", err)
-		h.Renderer.Error(c, http.StatusInternalServerError)
+		h.Renderer.Fail(c, fmt.Errorf("portal session: %w", err))
 		return
 	}
 	if cl == nil {

@@ -2,8 +2,12 @@ package store
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -39,4 +43,34 @@ func Translate(err error) error {
 		return errors.Join(ErrConflict, err)
 	}
 	return err
+}
+
+// ErrUnavailable means the database could not be reached; requests answer 503.
+var ErrUnavailable = errors.New("database unavailable")
+
+// Unavailable reports whether err means the database is down or unreachable
+// (refused or dropped connections, timeouts, PostgreSQL shutting down or
+// starting up) rather than a problem with the request.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		switch pgErr.Field('C') {
+		case "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006":
+			// admin shutdown, crash shutdown, cannot connect now, connection exceptions
+			return true
+		}
+	}
+	return false
 }

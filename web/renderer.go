@@ -19,6 +19,7 @@ import (
 
 	"workrate/branding"
 	"workrate/locale"
+	"workrate/store"
 )
 
 //go:embed templates
@@ -203,17 +204,29 @@ func (r *Renderer) Page(notFound ...error) func(func(*gin.Context) error) gin.Ha
 					return
 				}
 			}
-			var se *StatusError
-			if errors.As(err, &se) {
-				if se.Status >= 500 {
-					slog.ErrorContext(c, "request failed", "err", err, "path", c.FullPath())
-				}
-				r.Error(c, se.Status)
-				return
-			}
-			slog.ErrorContext(c, "request failed", "err", err, "path", c.FullPath())
-			r.Error(c, http.StatusInternalServerError)
+			r.Fail(c, err)
 		}
+	}
+}
+
+// Fail answers an error no handler expected: the 503 page (with Retry-After)
+// when the database is unreachable, else the 500 page; either way the error
+// is logged and never shown.
+func (r *Renderer) Fail(c *gin.Context, err error) {
+	var se *StatusError
+	switch {
+	case store.Unavailable(err):
+		slog.WarnContext(c, "database unavailable", "err", err, "path", c.FullPath())
+		c.Header("Retry-After", "5")
+		r.Error(c, http.StatusServiceUnavailable)
+	case errors.As(err, &se):
+		if se.Status >= 500 {
+			slog.ErrorContext(c, "request failed", "err", err, "path", c.FullPath())
+		}
+		r.Error(c, se.Status)
+	default:
+		slog.ErrorContext(c, "request failed", "err", err, "path", c.FullPath())
+		r.Error(c, http.StatusInternalServerError)
 	}
 }
 
