@@ -163,14 +163,14 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	go a.runCleanup(ctx, 10*time.Minute)
 
-	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	ln, err := a.listen(a.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("server: listen %s: %w", a.cfg.HTTPAddr, err)
 	}
 	servers := []*http.Server{a.newServer(ctx, a.engine)}
 	serve := []func() error{func() error { return servers[0].Serve(ln) }}
 	if a.cfg.HTTPSAddr != "" {
-		tln, err := net.Listen("tcp", a.cfg.HTTPSAddr)
+		tln, err := a.listen(a.cfg.HTTPSAddr)
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("server: listen %s: %w", a.cfg.HTTPSAddr, err)
@@ -240,4 +240,17 @@ func (a *App) newServer(ctx context.Context, h http.Handler) *http.Server {
 // page adapts a handler that returns an error into a gin handler.
 func (a *App) page(f func(*gin.Context) error) gin.HandlerFunc {
 	return a.renderer.Page(store.ErrNotFound)(f)
+}
+
+// listen opens a TCP listener; with the PROXY protocol on, connections from
+// trusted proxies carry the client's address in a PROXY header.
+func (a *App) listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	if a.cfg.ProxyProtocol {
+		return &proxyListener{Listener: ln, trusted: a.proxies}, nil
+	}
+	return ln, nil
 }

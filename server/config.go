@@ -18,21 +18,24 @@ type Config struct {
 	DatabaseURL string
 	// DirectURL reaches PostgreSQL without a transaction-pooling PgBouncer, for
 	// what needs a session of its own: LISTEN/NOTIFY and the migration lock.
-	DirectURL       string
-	HTTPAddr        string
-	HTTPSAddr       string
-	PlatformHost    string
-	AgencyDomain    string
-	PlatformName    string
-	ACMECA          string
-	ACMEEmail       string
-	ACMECARoot      string
-	CNAMETarget     string
-	DNSResolver     string
-	TLSCert         string
-	TLSKey          string
-	SecretKey       string
-	TrustedProxies  []netip.Prefix
+	DirectURL      string
+	HTTPAddr       string
+	HTTPSAddr      string
+	PlatformHost   string
+	AgencyDomain   string
+	PlatformName   string
+	ACMECA         string
+	ACMEEmail      string
+	ACMECARoot     string
+	CNAMETarget    string
+	DNSResolver    string
+	TLSCert        string
+	TLSKey         string
+	SecretKey      string
+	TrustedProxies []netip.Prefix
+	// ProxyProtocol expects a PROXY protocol header (v1 or v2) on connections
+	// from TrustedProxies: the client's address behind a TCP load balancer.
+	ProxyProtocol   bool
 	TempPasswordTTL time.Duration
 	SessionIdle     time.Duration
 	SessionMax      time.Duration
@@ -84,6 +87,7 @@ func RegisterFlags(fs *flag.FlagSet) func() (Config, error) {
 	fs.StringVar(&c.TLSCert, "tls-cert", env("WORKRATE_TLS_CERT", ""), "certificate PEM for the platform's own names, e.g. a wildcard (WORKRATE_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", env("WORKRATE_TLS_KEY", ""), "key PEM for WORKRATE_TLS_CERT (WORKRATE_TLS_KEY)")
 	fs.StringVar(&c.SecretKey, "secret-key", env("WORKRATE_SECRET_KEY", ""), "key that encrypts secrets at rest (WORKRATE_SECRET_KEY)")
+	fs.BoolVar(&c.ProxyProtocol, "proxy-protocol", os.Getenv("WORKRATE_PROXY_PROTOCOL") == "true" || os.Getenv("WORKRATE_PROXY_PROTOCOL") == "1", "expect a PROXY protocol header on connections from the trusted proxies (WORKRATE_PROXY_PROTOCOL)")
 	proxies := fs.String("trusted-proxies", env("WORKRATE_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs whose X-Forwarded-* headers are believed (WORKRATE_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.TempPasswordTTL, "temp-password-ttl", envDuration("WORKRATE_TEMP_PASSWORD_TTL", 7*24*time.Hour), "how long a temporary portal password works (WORKRATE_TEMP_PASSWORD_TTL)")
 	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration("WORKRATE_SESSION_IDLE", 2*time.Hour), "sessions end after this long unused (WORKRATE_SESSION_IDLE)")
@@ -129,6 +133,9 @@ func (c *Config) validate() error {
 	}
 	if strings.TrimSpace(c.PlatformName) == "" {
 		return errors.New("platform name must not be empty")
+	}
+	if c.ProxyProtocol && len(c.TrustedProxies) == 0 {
+		return errors.New("WORKRATE_PROXY_PROTOCOL needs WORKRATE_TRUSTED_PROXIES: the load balancers' addresses")
 	}
 	if c.DirectURL == "" {
 		c.DirectURL = c.DatabaseURL
