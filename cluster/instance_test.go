@@ -65,10 +65,16 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// start runs an instance against dbURL with extra environment, and waits until it answers.
+// start runs an instance on a free loopback port against dbURL with extra
+// environment, and waits until it answers.
 func start(t *testing.T, dbURL string, env ...string) *instance {
 	t.Helper()
-	addr := freeAddr(t)
+	return startAt(t, freeAddr(t), dbURL, env...)
+}
+
+// startAt is start on a given HTTP address.
+func startAt(t *testing.T, addr, dbURL string, env ...string) *instance {
+	t.Helper()
 	cmd := exec.Command(binary(t), "serve")
 	cmd.Env = append(os.Environ(),
 		"WORKRATE_DATABASE_URL="+dbURL,
