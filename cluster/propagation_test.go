@@ -3,18 +3,20 @@ package cluster
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"workrate/auth"
 	"workrate/branding"
-	"workrate/store"
 	"workrate/tenant"
 )
 
-// TestChangesReachEveryInstanceWithinASecond: an agency, a verified domain and
-// a branding change written once are served by two other instances within a
-// second, although their periodic refresh is an hour: LISTEN/NOTIFY carries them.
+// TestChangesReachEveryInstanceWithinASecond: a new agency, a domain approved
+// through instance 1's operator console, a branding change and a removal are
+// served by the other instance within a second, although the periodic refresh
+// is an hour: LISTEN/NOTIFY carries them.
 func TestChangesReachEveryInstanceWithinASecond(t *testing.T) {
 	db := database(t)
 	i1 := start(t, db.URL)
@@ -34,18 +36,31 @@ func TestChangesReachEveryInstanceWithinASecond(t *testing.T) {
 		}
 	}
 
-	now := store.Now()
-	if _, err := db.NewRaw("INSERT INTO domains (id, agency_id, hostname, status, verification_token, created_at, updated_at) VALUES (?, ?, 'portal.cluster.example', ?, 'tok', ?, ?)",
-		store.NewID(), a.ID, tenant.DomainVerified, now, now).Exec(ctx); err != nil {
+	// The agency adds its domain; an operator approves it through instance 1.
+	if _, err := tenant.NewStore(db.DB).AddDomain(ctx, a.ID, "portal.cluster.example"); err != nil {
 		t.Fatal(err)
+	}
+	hash, err := auth.HashPassword("operator-pass-2026", auth.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.NewStore(db.DB).CreateOperator(ctx, "ops@cluster.example", hash); err != nil {
+		t.Fatal(err)
+	}
+	ops := newVisitor(t, "localhost")
+	if code, _, body := ops.send(i1, http.MethodPost, "/operator/login", url.Values{"email": {"ops@cluster.example"}, "password": {"operator-pass-2026"}}, "", ""); code != http.StatusSeeOther {
+		t.Fatalf("operator sign-in on instance 1 = %d %.200s", code, body)
+	}
+	if code, _, body := ops.send(i1, http.MethodPost, "/operator/domains/portal.cluster.example/approve", url.Values{}, "", ""); code >= 400 {
+		t.Fatalf("approve through instance 1 = %d %.200s", code, body)
 	}
 	if d, ok := eventually(time.Second, func() bool {
 		code, _ := i2.get("portal.cluster.example", "/")
 		return code == http.StatusSeeOther
 	}); !ok {
-		t.Fatalf("verified domain not served by instance 2 after %v", d)
+		t.Fatalf("domain approved through instance 1 not served by instance 2 after %v", d)
 	} else {
-		t.Logf("verified domain served by instance 2 after %v", d)
+		t.Logf("domain approved through instance 1 served by instance 2 after %v", d)
 	}
 
 	if _, err := branding.NewStore(db.DB).SetText(ctx, a.ID, "Cluster Portal", "#0f766e"); err != nil {
