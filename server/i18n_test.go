@@ -276,7 +276,7 @@ func sameAsEnglishAllowed(s string, data []string) bool {
 // sameWords are the single words a translated page shows exactly as the
 // English one does, because the language uses the same word.
 var sameWords = map[string][]string{
-	"de": {"Branding", "Domain", "Domains", "Hostname", "Name", "Normal", "Optional", "Status", "Tickets", "Total", "WorkRate"},
+	"de": {"Branding", "Domain", "Domains", "Hostname", "Name", "Normal", "Optional", "optional", "Status", "Tickets", "Total", "WorkRate"},
 	"fr": {"Actions", "Active", "Description", "Messages", "Note", "Service", "Tickets", "Total", "Type", "WorkRate"},
 	"es": {"No", "Normal", "Tickets", "Total", "WorkRate"},
 }
@@ -357,6 +357,167 @@ func TestEveryPageTranslated(t *testing.T) {
 			}
 			if len(english) < 60 {
 				t.Errorf("rendered only %d pages", len(english))
+			}
+		})
+	}
+}
+
+// portalPages renders the client's pages and returns them by path.
+func (u *i18nUsers) portalPages(t *testing.T, b *servertest.Browser) map[string]renderedPage {
+	t.Helper()
+	pages := map[string]renderedPage{}
+	for _, p := range []string{"/", "/tickets", "/tickets/" + u.f.A1.TicketID, "/messages", "/tasks", "/invoices",
+		"/invoices/" + u.f.A1.SentInvoiceID, "/password"} {
+		r := b.Get(i18nHost, p)
+		if r.Status != http.StatusOK {
+			t.Fatalf("GET %s = %d", p, r.Status)
+		}
+		pages[p] = parsePage(t, p, r)
+	}
+	return pages
+}
+
+// TestPortalSwitchToGerman: a new client reads the portal in English,
+// switches to German with the switcher, sees every label change, and gets
+// German again at the next sign-in from a browser that never chose.
+func TestPortalSwitchToGerman(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			u := newI18nUsers(t, db)
+			b := u.newClient(t, "en")
+			if r := b.Post(i18nHost, "/password", servertest.Values("new_password", "own-password-4242", "confirm_password", "own-password-4242")); r.Status != http.StatusSeeOther {
+				t.Fatalf("new password = %d", r.Status)
+			}
+			english := u.portalPages(t, b)
+			// The switcher is on every page and posts back to it.
+			for p := range english {
+				r := b.Get(i18nHost, p)
+				if !strings.Contains(r.Body, `action="/language"`) || !strings.Contains(r.Body, `<option value="de">Deutsch</option>`) {
+					t.Errorf("%s: no language switcher", p)
+				}
+			}
+			r := b.Post(i18nHost, "/language", servertest.Values("lang", "de", "next", "/tickets"))
+			if r.Status != http.StatusSeeOther || r.Location() != "/tickets" {
+				t.Fatalf("switch = %d %s", r.Status, r.Location())
+			}
+			data := []string{"MARK-", "@", "Staff A", "Client A", "WorkRate", "Deutsch", "English", "Français", "Español", u.f.A.Name}
+			check := func(what string, german map[string]renderedPage) {
+				t.Helper()
+				for p, de := range german {
+					if de.lang != "de" {
+						t.Errorf("%s: %s: <html lang=%q>", what, p, de.lang)
+					}
+					changed := 0
+					for _, s := range english[p].texts {
+						if !slices.Contains(de.texts, s) {
+							changed++
+							continue
+						}
+						if len(wordRE.FindAllString(s, -1)) > 0 && !slices.Contains(sameWords["de"], strings.Trim(s, "()")) && !slices.ContainsFunc(data, func(d string) bool { return strings.Contains(s, d) }) {
+							t.Errorf("%s: %s: label unchanged in German: %q", what, p, s)
+						}
+					}
+					if changed < 5 {
+						t.Errorf("%s: %s: only %d texts changed", what, p, changed)
+					}
+				}
+			}
+			check("after the switch", u.portalPages(t, b))
+
+			// Signed out, then signed in from a new browser with no language cookie.
+			if r := b.Post(i18nHost, "/logout", nil); r.Status != http.StatusSeeOther {
+				t.Fatalf("logout = %d", r.Status)
+			}
+			next := u.env.Browser()
+			next.Header.Set("Accept-Language", "en-US,en;q=0.9")
+			if r := next.Post(i18nHost, "/login", servertest.Values("email", "client-a1@client.example", "password", "own-password-4242")); r.Status != http.StatusSeeOther {
+				t.Fatalf("second sign-in = %d", r.Status)
+			}
+			check("at the next sign-in", u.portalPages(t, next))
+		})
+	}
+}
+
+// TestLanguageChoiceOrder: the user's own choice (saved on the account,
+// remembered at the next sign-in, for clients and staff), then the agency's
+// default language, then Accept-Language, then English.
+func TestLanguageChoiceOrder(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			u := newI18nUsers(t, db)
+			lang := func(b *servertest.Browser, host, path string) string {
+				t.Helper()
+				r := b.Get(host, path)
+				m := regexp.MustCompile(`<html lang="([^"]*)"`).FindStringSubmatch(r.Body)
+				if m == nil {
+					t.Fatalf("GET %s = %d without <html lang>", path, r.Status)
+				}
+				return m[1]
+			}
+			staffIn := func(acceptLanguage string) *servertest.Browser {
+				t.Helper()
+				b := u.env.Browser()
+				b.Header.Set("Accept-Language", acceptLanguage)
+				if r := b.Post(i18nHost, "/staff/login", servertest.Values("email", u.f.StaffA.Email, "password", i18nPassword)); r.Status != http.StatusSeeOther {
+					t.Fatalf("staff sign-in = %d", r.Status)
+				}
+				return b
+			}
+			anon := u.env.Browser()
+			if got := lang(anon, i18nHost, "/login"); got != "en" {
+				t.Errorf("nothing chosen: %s, want en", got)
+			}
+			// Every agency has a default language ("en" unless changed), so the
+			// browser's language decides where no agency does: the platform host.
+			anon.Header.Set("Accept-Language", "es-ES,es;q=0.9,en;q=0.5")
+			if got := lang(anon, i18nPlatform, "/login"); got != "es" {
+				t.Errorf("Accept-Language es on the platform host: %s", got)
+			}
+			if got := lang(anon, i18nHost, "/login"); got != "en" {
+				t.Errorf("agency default en over Accept-Language es: %s", got)
+			}
+			if err := tenant.NewStore(db.DB).SetDefaultLanguage(context.Background(), u.f.A.ID, "fr"); err != nil {
+				t.Fatal(err)
+			}
+			u.env.Reload()
+			if got := lang(anon, i18nHost, "/login"); got != "fr" {
+				t.Errorf("agency default fr over Accept-Language es: %s", got)
+			}
+			if got := lang(staffIn("es"), i18nHost, "/staff/workspaces"); got != "fr" {
+				t.Errorf("staff without a choice: %s, want the agency's fr", got)
+			}
+			anon.Post(i18nHost, "/language", servertest.Values("lang", "de", "next", "/login"))
+			if got := lang(anon, i18nHost, "/login"); got != "de" {
+				t.Errorf("own choice de over the agency's fr: %s", got)
+			}
+
+			// Staff: the switcher saves the choice on the account.
+			b := staffIn("en")
+			b.Post(i18nHost, "/language", servertest.Values("lang", "es", "next", "/staff/workspaces"))
+			if got := lang(b, i18nHost, "/staff/workspaces"); got != "es" {
+				t.Errorf("staff switched to es: %s", got)
+			}
+			b.Post(i18nHost, "/staff/logout", nil)
+			if got := lang(staffIn("de"), i18nHost, "/staff/workspaces"); got != "es" {
+				t.Errorf("staff at the next sign-in: %s, want the saved es", got)
+			}
+			// A choice made before signing in becomes the account's when it has none.
+			if _, err := u.env.DB.ExecContext(context.Background(), "UPDATE staff_users SET language = '' WHERE id = ?", u.f.StaffA.ID); err != nil {
+				t.Fatal(err)
+			}
+			b = u.env.Browser()
+			b.Post(i18nHost, "/language", servertest.Values("lang", "de", "next", "/staff/login"))
+			if r := b.Post(i18nHost, "/staff/login", servertest.Values("email", u.f.StaffA.Email, "password", i18nPassword)); r.Status != http.StatusSeeOther {
+				t.Fatalf("staff sign-in = %d", r.Status)
+			}
+			if got := lang(staffIn("en"), i18nHost, "/staff/account"); got != "de" {
+				t.Errorf("staff choice before sign-in not kept: %s", got)
+			}
+
+			// Operators keep the cookie.
+			u.ops.Post(i18nPlatform, "/language", servertest.Values("lang", "fr", "next", "/operator/agencies"))
+			if got := lang(u.ops, i18nPlatform, "/operator/agencies"); got != "fr" {
+				t.Errorf("operator: %s", got)
 			}
 		})
 	}
