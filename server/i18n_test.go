@@ -43,6 +43,7 @@ type i18nUsers struct {
 	f                  *fixture.Fixture
 	client, staff, ops *servertest.Browser
 	anon               *servertest.Browser
+	a2Account          string // the portal account of A2, only ever throttled
 }
 
 // newI18nUsers builds the fixture with a staff owner, an operator and a
@@ -68,6 +69,13 @@ func newI18nUsers(t *testing.T, db testdb.DB) *i18nUsers {
 	env := servertest.New(t, db)
 	env.Reload()
 	u := &i18nUsers{env: env, f: f, anon: env.Browser(), staff: env.Browser(), ops: env.Browser()}
+	email, tools := "client-a2@client.example", []string{"dashboard"}
+	res, err := env.App.Access().Save(ctx, *f.A, f.A2.ID, access.Actor{Kind: access.ActorStaff, ID: f.StaffA.ID, Name: f.StaffA.Name},
+		access.Input{Enabled: true, LoginEmail: &email, TemporaryPassword: "temporary-pass-a2-42", Tools: &tools})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.a2Account = res.Account.ID
 	if r := u.staff.Post(i18nHost, "/staff/login", servertest.Values("email", f.StaffA.Email, "password", i18nPassword)); r.Status != http.StatusSeeOther {
 		t.Fatalf("staff sign-in = %d", r.Status)
 	}
@@ -125,6 +133,29 @@ func (u *i18nUsers) renderAll(t *testing.T, lang string) map[string]renderedPage
 	get("anonymous platform", anon, i18nPlatform, "/operator/login", "/operator/login")
 	post("anonymous", anon, i18nHost, "/login", "email", "nobody@client.example", "password", "wrong-password-1")
 	post("anonymous", anon, i18nHost, "/staff/login", "email", "nobody@agency-a.example", "password", "wrong-password-1")
+
+	// The throttled sign-in pages: five failures recorded from elsewhere.
+	ctx := context.Background()
+	accounts := auth.NewStore(u.env.DB.DB)
+	for range 5 {
+		for _, a := range []auth.Attempt{{AgencyID: f.A.ID, AccountID: f.StaffA.ID, Kind: auth.KindStaff, Email: f.StaffA.Email},
+			{AgencyID: f.A.ID, WorkspaceID: f.A2.ID, AccountID: u.a2Account, Kind: auth.KindClient, Email: "client-a2@client.example"}} {
+			a.IP, a.Host, a.Reason = "198.51.100.7", i18nHost, auth.ReasonWrongPassword
+			if err := accounts.RecordAttempt(ctx, &a); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	throttled := func(path, email string) {
+		t.Helper()
+		r := anon.Post(i18nHost, path, servertest.Values("email", email, "password", "wrong-password-1"))
+		if r.Status != http.StatusTooManyRequests {
+			t.Fatalf("POST %s as %s = %d, want 429", path, email, r.Status)
+		}
+		pages["anonymous POST "+path+" (throttled)"] = parsePage(t, path+" (throttled)", r)
+	}
+	throttled("/login", "client-a2@client.example")
+	throttled("/staff/login", f.StaffA.Email)
 
 	client := u.newClient(t, lang)
 	if r := client.Post(i18nHost, "/language", servertest.Values("lang", lang, "next", "/password")); r.Status != http.StatusSeeOther {
