@@ -39,11 +39,11 @@ type renderedPage struct {
 
 // i18nUsers holds the signed-in browsers of every kind of user.
 type i18nUsers struct {
-	env                *servertest.Env
-	f                  *fixture.Fixture
-	client, staff, ops *servertest.Browser
-	anon               *servertest.Browser
-	a2Account          string // the portal account of A2, only ever throttled
+	env        *servertest.Env
+	f          *fixture.Fixture
+	staff, ops *servertest.Browser
+	anon       *servertest.Browser
+	a2Account  string // the portal account of A2, only ever throttled
 }
 
 // newI18nUsers builds the fixture with a staff owner, an operator and a
