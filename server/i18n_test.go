@@ -42,7 +42,6 @@ type i18nUsers struct {
 	env        *servertest.Env
 	f          *fixture.Fixture
 	staff, ops *servertest.Browser
-	anon       *servertest.Browser
 	a2Account  string // the portal account of A2, only ever throttled
 }
 
@@ -68,7 +67,7 @@ func newI18nUsers(t *testing.T, db testdb.DB) *i18nUsers {
 	}
 	env := servertest.New(t, db)
 	env.Reload()
-	u := &i18nUsers{env: env, f: f, anon: env.Browser(), staff: env.Browser(), ops: env.Browser()}
+	u := &i18nUsers{env: env, f: f, staff: env.Browser(), ops: env.Browser()}
 	email, tools := "client-a2@client.example", []string{"dashboard"}
 	res, err := env.App.Access().Save(ctx, *f.A, f.A2.ID, access.Actor{Kind: access.ActorStaff, ID: f.StaffA.ID, Name: f.StaffA.Name},
 		access.Input{Enabled: true, LoginEmail: &email, TemporaryPassword: "temporary-pass-a2-42", Tools: &tools})
