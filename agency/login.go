@@ -134,6 +134,12 @@ func (h *Handler) startSession(c *gin.Context, st *auth.Staff) error {
 	if err := h.auth.TouchStaffLogin(c, st.AgencyID, st.ID); err != nil {
 		slog.WarnContext(c, "record staff login", "err", err)
 	}
+	// A language chosen before signing in becomes the account's, unless it has one.
+	if chosen, _ := c.Cookie(langCookie); st.Language == "" && h.bundle.Supported(chosen) {
+		if err := h.auth.SetStaffLanguage(c, st.AgencyID, st.ID, chosen); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

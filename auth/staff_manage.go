@@ -113,6 +113,12 @@ func (s *Store) SetStaffProfile(ctx context.Context, agencyID, id, name, languag
 	return s.updateStaff(ctx, s.db, agencyID, id, "name = ?, language = ?", name, language)
 }
 
+// SetStaffLanguage saves a staff member's language choice ("" follows the
+// browser and the agency default).
+func (s *Store) SetStaffLanguage(ctx context.Context, agencyID, id, language string) error {
+	return s.updateStaff(ctx, s.db, agencyID, id, "language = ?", language)
+}
+
 // TouchStaffLogin records a successful sign-in.
 func (s *Store) TouchStaffLogin(ctx context.Context, agencyID, id string) error {
 	return s.updateStaff(ctx, s.db, agencyID, id, "last_login_at = ?", store.Now())

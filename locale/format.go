@@ -88,3 +88,19 @@ func endsWithLetter(s string) bool {
 	r := []rune(s)
 	return len(r) > 0 && unicode.IsLetter(r[len(r)-1])
 }
+
+// Quantity formats a quantity given in thousandths with the language's
+// separators and no trailing zeros: en "1.5", "1,250"; de and es "1,5",
+// "1.250"; fr "1,5", "1 250".
+func (l *Localizer) Quantity(milli int64) string {
+	decimals := 3
+	for decimals > 0 && milli%10 == 0 {
+		milli /= 10
+		decimals--
+	}
+	f := float64(milli)
+	for range decimals {
+		f /= 10
+	}
+	return l.printer.Sprint(number.Decimal(f, number.Scale(decimals)))
+}

@@ -121,3 +121,29 @@ func TestDateString(t *testing.T) {
 		})
 	}
 }
+
+func TestQuantity(t *testing.T) {
+	b := testBundle(t)
+	tests := []struct {
+		lang  string
+		milli int64
+		want  string
+	}{
+		{"en", 1000, "1"},
+		{"en", 1500, "1.5"},
+		{"en", 1250000, "1,250"},
+		{"en", 2125, "2.125"},
+		{"de", 1500, "1,5"},
+		{"de", 1250500, "1.250,5"},
+		{"fr", 1500, "1,5"},
+		{"fr", 1250000, "1\u00a0250"},
+		{"es", 2125, "2,125"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.want, func(t *testing.T) {
+			if got := b.Localizer(tt.lang).Quantity(tt.milli); got != tt.want {
+				t.Errorf("Quantity(%d) in %s = %q, want %q", tt.milli, tt.lang, got, tt.want)
+			}
+		})
+	}
+}

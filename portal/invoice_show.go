@@ -12,14 +12,8 @@ import (
 // invoicePage is one invoice with its lines.
 type invoicePage struct {
 	Invoice *workspace.Invoice
-	Lines   []lineView
+	Lines   []workspace.InvoiceLine
 	Today   string
-}
-
-// lineView is an invoice line with its quantity written out ("1.5").
-type lineView struct {
-	workspace.InvoiceLine
-	Qty string
 }
 
 // showInvoice shows one of the client's invoices; a draft or another
@@ -31,9 +25,6 @@ func (h *Handler) showInvoice(c *gin.Context) error {
 		return err
 	}
 	title := web.LocalizerOf(c).T("portal.invoice.title", "Number", inv.Number)
-	p := invoicePage{Invoice: inv, Today: workspace.Today()}
-	for _, l := range inv.Lines {
-		p.Lines = append(p.Lines, lineView{InvoiceLine: l, Qty: workspace.FormatQuantity(l.QuantityMilli)})
-	}
+	p := invoicePage{Invoice: inv, Lines: inv.Lines, Today: workspace.Today()}
 	return h.render(c, http.StatusOK, "portal/invoice", title, p)
 }

@@ -98,6 +98,7 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
 		Sessions: a.sessionPolicy(), Domains: a.domains, Access: a.access,
 	})
+	a.languageSavers = append(a.languageSavers, a.agency.SaveLanguage)
 	a.operator = operator.New(operator.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
 		Sessions: a.sessionPolicy(), Domains: a.domains,
