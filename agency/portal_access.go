@@ -31,6 +31,10 @@ type portalAccessPage struct {
 	Account    *auth.PortalAccount // nil until access was first saved
 	CanManage  bool
 	Form       portalForm
+	// TwoFactorEnabled says whether the client has set up an authenticator.
+	TwoFactorEnabled bool
+	// TwoFactorModes are the choices of the two-factor select.
+	TwoFactorModes []string
 	Errors     formErrors
 	Tools      []toolOption
 	LoginURL   string
@@ -45,6 +49,7 @@ type portalAccessPage struct {
 type portalForm struct {
 	Enabled           bool
 	LoginEmail        string
+	TwoFactor         string // auth.TOTPOff, TOTPOptional or TOTPRequired
 	TemporaryPassword string
 	Tools             []string
 }
@@ -72,12 +77,14 @@ func (h *Handler) portalPage(c *gin.Context, w *workspace.Workspace, form *porta
 		return p, err
 	}
 	if form == nil {
-		form = &portalForm{Tools: []string{string(workspace.ToolDashboard), string(workspace.ToolTickets)}}
+		form = &portalForm{Tools: []string{string(workspace.ToolDashboard), string(workspace.ToolTickets)}, TwoFactor: auth.TOTPOff}
 		if acct != nil {
-			form = &portalForm{Enabled: acct.Enabled, LoginEmail: acct.LoginEmail, Tools: acct.ToolList()}
+			form = &portalForm{Enabled: acct.Enabled, LoginEmail: acct.LoginEmail, Tools: acct.ToolList(), TwoFactor: acct.TOTPMode}
+			p.TwoFactorEnabled = acct.TOTPEnabled
 		}
 	}
 	p.Form = *form
+	p.TwoFactorModes = []string{auth.TOTPOff, auth.TOTPOptional, auth.TOTPRequired}
 	for _, t := range workspace.AllTools() {
 		checked := false
 		for _, x := range form.Tools {
