@@ -27,22 +27,22 @@ func (h *Handler) portalRoutes(ws, in *gin.RouterGroup) {
 
 // portalAccessPage is the data of staff/portal_access.
 type portalAccessPage struct {
-	Workspace  *workspace.Workspace
-	Account    *auth.PortalAccount // nil until access was first saved
-	CanManage  bool
-	Form       portalForm
+	Workspace *workspace.Workspace
+	Account   *auth.PortalAccount // nil until access was first saved
+	CanManage bool
+	Form      portalForm
 	// TwoFactorEnabled says whether the client has set up an authenticator.
 	TwoFactorEnabled bool
 	// TwoFactorModes are the choices of the two-factor select.
 	TwoFactorModes []string
-	Errors     formErrors
-	Tools      []toolOption
-	LoginURL   string
-	Expired    bool
-	Onboarding string // shown once, in the answer to the save that set a password
-	Attempts   []auth.Attempt
-	Changes    []auth.PortalEvent
-	MinLength  int
+	Errors         formErrors
+	Tools          []toolOption
+	LoginURL       string
+	Expired        bool
+	Onboarding     string // shown once, in the answer to the save that set a password
+	Attempts       []auth.Attempt
+	Changes        []auth.PortalEvent
+	MinLength      int
 }
 
 // portalForm is the section's form as shown or as submitted.

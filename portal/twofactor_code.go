@@ -19,8 +19,9 @@ const codePath = "/login/code"
 
 // codePage is the data of the code page.
 type codePage struct {
-	Next  string
-	Error string
+	Next   string
+	Error  string
+	Action string // where the form posts
 }
 
 // recoveryUsedPage tells a client who signed in with a recovery code how many remain.
@@ -40,6 +41,7 @@ func (h *Handler) showCode(c *gin.Context) error {
 }
 
 func (h *Handler) renderCode(c *gin.Context, status int, p codePage) error {
+	p.Action = codePath
 	c.Header("Cache-Control", "no-store")
 	v := web.View{Surface: web.SurfacePortal, Data: p, Title: web.LocalizerOf(c).T("twofactor.code.title")}
 	return h.Renderer.HTML(c, status, "portal/twofactor_code", v)

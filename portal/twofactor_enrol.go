@@ -28,6 +28,8 @@ type twoFactorPage struct {
 	Secret      string       // the secret as text while enrolling
 	Codes       []string     // recovery codes, shown once after confirmation
 	Error       string
+	Base        string // where the page's forms post: Base+"/start", "/confirm", "/disable"
+	Home        string // where "Continue" leads
 }
 
 // enrolment returns the QR code and text of an authenticator entry for the
@@ -93,6 +95,7 @@ func (h *Handler) fillTwoFactor(c *gin.Context, cl *client, p *twoFactorPage, be
 
 func (h *Handler) renderTwoFactor(c *gin.Context, status int, p twoFactorPage) error {
 	cl := clientOf(c)
+	p.Base, p.Home = twoFactorPath, "/"
 	c.Header("Cache-Control", "no-store")
 	v := web.View{Surface: web.SurfacePortal, Data: p, Preview: cl.Preview, Title: web.LocalizerOf(c).T("twofactor.title")}
 	if !p.Required || p.Enabled {
