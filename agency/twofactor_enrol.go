@@ -21,6 +21,8 @@ type staffTwoFactorPage struct {
 	Remaining   int
 	QR          template.URL
 	Secret      string
+	Issuer      string // the name the authenticator lists the entry under
+	Account     string
 	Codes       []string
 	Error       string
 	Base        string
@@ -67,6 +69,7 @@ func (h *Handler) fillStaffTwoFactor(c *gin.Context, st *auth.Staff, p *staffTwo
 	}
 	p.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 	p.Secret = auth.EncodeTOTPSecret(secret)
+	p.Issuer, p.Account = b.Name, st.Email
 	return nil
 }
 

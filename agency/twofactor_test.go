@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"workrate/auth"
+	"workrate/server"
 	"workrate/server/servertest"
 	"workrate/store/testdb"
 )
@@ -175,5 +176,24 @@ func TestPortalAPITwoFactor(t *testing.T) {
 				t.Errorf("mode after save: %v %v", acct, err)
 			}
 		})
+	}
+}
+
+// On PostgreSQL without WORKRATE_SECRET_KEY, the page says two-factor
+// sign-in is unavailable and nothing can be enrolled.
+func TestStaffTwoFactorUnavailableWithoutKey(t *testing.T) {
+	db := testdb.Postgres(t)
+	w := newWorld(t, db)
+	w.env = servertest.New(t, db, func(c *server.Config) { c.SecretKey = "" })
+	b := w.signIn("A-member", w.hostA)
+	r := b.Get(w.hostA, "/staff/account/two-factor")
+	if r.Status != 200 || !strings.Contains(r.Body, "WORKRATE_SECRET_KEY") || secretRE.MatchString(r.Body) {
+		t.Errorf("two-factor page without a key: %d", r.Status)
+	}
+	if r := b.Post(w.hostA, "/staff/account/two-factor/start", nil); r.Status != 303 {
+		t.Errorf("start without a key: %d", r.Status)
+	}
+	if on, err := w.auth.TOTPEnabled(context.Background(), auth.TOTPSubject{Kind: auth.KindStaff, AgencyID: w.A.ID, ID: w.staff["A-member"].ID}); err != nil || on {
+		t.Errorf("enabled %v %v", on, err)
 	}
 }

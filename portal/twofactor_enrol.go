@@ -25,8 +25,10 @@ type twoFactorPage struct {
 	Enabled     bool         // the client's authenticator is set up
 	Remaining   int          // unused recovery codes
 	QR          template.URL // data: URL of the QR code while enrolling
-	Secret      string       // the secret as text while enrolling
-	Codes       []string     // recovery codes, shown once after confirmation
+	Secret      string
+	Issuer      string   // the name the authenticator lists the entry under
+	Account     string   // the secret as text while enrolling
+	Codes       []string // recovery codes, shown once after confirmation
 	Error       string
 	Base        string // where the page's forms post: Base+"/start", "/confirm", "/disable"
 	Home        string // where "Continue" leads
@@ -90,6 +92,8 @@ func (h *Handler) fillTwoFactor(c *gin.Context, cl *client, p *twoFactorPage, be
 		return err
 	}
 	p.QR, p.Secret, err = enrolment(c, cl.Account.LoginEmail, secret)
+	b, _ := web.BrandOf(c)
+	p.Issuer, p.Account = b.Name, cl.Account.LoginEmail
 	return err
 }
 

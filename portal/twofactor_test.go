@@ -10,6 +10,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/branding"
 	"workrate/server/servertest"
 	"workrate/store/testdb"
 )
@@ -80,6 +81,9 @@ func TestTwoFactorRequiredClient(t *testing.T) {
 			}
 			b := s.signIn(t, acme, "client@example.com", "temporary-pass-31", "my-own-password-42")
 
+			if r := b.Get(acme, "/two-factor"); !strings.Contains(r.Body, "“WorkRate” (client@example.com)") {
+				t.Errorf("issuer without white label:\n%s", text(r.Body))
+			}
 			// Nothing opens before the enrolment.
 			for _, path := range []string{"/", "/tickets", "/password"} {
 				if r := b.Get(acme, path); r.Status != 303 || r.Location() != "/two-factor" {
@@ -205,7 +209,15 @@ func TestTwoFactorOptionalDisableAndOff(t *testing.T) {
 			if r := b.Get(acme, "/password"); !strings.Contains(r.Body, `href="/two-factor"`) {
 				t.Error("password page does not link to two-factor sign-in while optional")
 			}
+			// White label: the authenticator lists the entry under the agency's platform name.
+			if _, err := branding.NewStore(db.DB).SetText(ctx, s.A.ID, "Acme Client Hub", "#0f766e"); err != nil {
+				t.Fatal(err)
+			}
+			s.Reload()
 			b.Post(acme, "/two-factor/start", nil)
+			if r := b.Get(acme, "/two-factor"); !strings.Contains(r.Body, "“Acme Client Hub” (client@example.com)") {
+				t.Errorf("issuer on a white-labelled host:\n%s", text(r.Body))
+			}
 			secret, _ := enrol(t, b, acme)
 			if r := b.Post(acme, "/two-factor/disable", servertest.Values("code", "000000")); r.Status != 422 {
 				t.Errorf("disable with a wrong code: %d", r.Status)
