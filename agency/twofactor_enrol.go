@@ -10,6 +10,7 @@ import (
 
 	"workrate/auth"
 	"workrate/store"
+	"workrate/tenant"
 	"workrate/web"
 )
 
@@ -146,7 +147,7 @@ func (h *Handler) disableStaffTwoFactor(c *gin.Context) error {
 		return redirect(c, staffTwoFactorPath)
 	case errors.Is(err, auth.ErrBadCode):
 		h.record(c, auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email,
-			IP: c.ClientIP(), Host: c.Request.Host, Reason: auth.ReasonBadCode})
+			IP: c.ClientIP(), Host: tenant.FromContext(c).Host, Reason: auth.ReasonBadCode})
 		p.Error = h.localizer(c).T("twofactor.code.wrong")
 		if err := h.fillStaffTwoFactor(c, st, &p, false); err != nil {
 			return err

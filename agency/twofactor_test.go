@@ -161,17 +161,28 @@ func TestPortalAPITwoFactor(t *testing.T) {
 			if r.Status != 200 || !strings.Contains(r.Body, `"two_factor":"optional"`) || !strings.Contains(r.Body, `"two_factor_enabled":false`) {
 				t.Errorf("GET: %d %s", r.Status, r.Body)
 			}
-			// The Client Portal section shows the choice.
+			// The Client Portal section shows the choice, and a wrong code in plain words.
+			acct, err := w.auth.PortalAccountOf(context.Background(), w.A.ID, wsID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.auth.RecordAttempt(context.Background(), &auth.Attempt{AgencyID: w.A.ID, WorkspaceID: wsID, AccountID: acct.ID,
+				Kind: auth.KindClient, Email: acct.LoginEmail, IP: "192.0.2.1", Host: w.hostA, Reason: auth.ReasonBadCode}); err != nil {
+				t.Fatal(err)
+			}
 			b := w.signIn("A-admin", w.hostA)
 			page := b.Get(w.hostA, "/staff/workspaces/"+wsID+"/portal")
 			if !strings.Contains(page.Body, `<option value="optional" selected>`) {
 				t.Errorf("portal section lacks the selected mode")
 			}
+			if !strings.Contains(page.Body, "Wrong two-factor code") || !strings.Contains(page.Body, "Two-factor sign-in: optional") {
+				t.Errorf("portal section lacks the wrong code attempt or the mode change in the access log")
+			}
 			if r := b.Post(w.hostA, "/staff/workspaces/"+wsID+"/portal", servertest.Values("action", "save", "enabled", "1",
 				"login_email", "c@bakery.example", "tools_sent", "1", "tools", "tickets", "two_factor", "off")); r.Status != 200 {
 				t.Fatalf("save off: %d", r.Status)
 			}
-			acct, err := w.auth.PortalAccountOf(context.Background(), w.A.ID, wsID)
+			acct, err = w.auth.PortalAccountOf(context.Background(), w.A.ID, wsID)
 			if err != nil || acct.TOTPMode != auth.TOTPOff {
 				t.Errorf("mode after save: %v %v", acct, err)
 			}
