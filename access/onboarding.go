@@ -35,6 +35,10 @@ func (s *Service) Onboarding(agency tenant.Agency, a *auth.PortalAccount, passwo
 	} else {
 		line(l.T("access.onboarding.password_permanent", "Password", password))
 	}
+	if a.TOTPMode == auth.TOTPRequired {
+		line("")
+		line(l.T("twofactor.onboarding.required"))
+	}
 	if tools := a.ToolList(); len(tools) > 0 {
 		line("")
 		line(l.T("access.onboarding.tools"))

@@ -21,6 +21,9 @@ type Input struct {
 	TemporaryPassword string // typed by staff; checked against the password policy
 	GeneratePassword  bool   // generate a random temporary password instead
 	Tools             *[]string
+	// TwoFactor is the client's two-factor mode (auth.TOTPOff, TOTPOptional or
+	// TOTPRequired); nil keeps the current one.
+	TwoFactor *string
 	// Permanent sets the password as the client's own (no change asked, no
 	// expiry). Only the demo command uses it, so that its printed login keeps working.
 	Permanent bool
@@ -45,6 +48,10 @@ const (
 	ActionPasswordSet     = "password_set"
 	ActionToolsChanged    = "tools_changed"
 	ActionPasswordChanged = "password_changed" // by the client
+	ActionTwoFactorMode   = "two_factor_mode"  // detail: the new mode
+	ActionTwoFactorReset  = "two_factor_reset" // with a new temporary password
+	ActionTwoFactorOn     = "two_factor_on"    // by the client
+	ActionTwoFactorOff    = "two_factor_off"   // by the client
 )
 
 // Save applies in to the portal access of a workspace of agency, as actor.
@@ -67,6 +74,9 @@ func (s *Service) Save(ctx context.Context, agency tenant.Agency, workspaceID st
 			return nil, err
 		}
 		tools = t
+	}
+	if in.TwoFactor != nil && !auth.ValidTOTPMode(*in.TwoFactor) {
+		return nil, &FieldError{Field: "two_factor", Code: "twofactor.error.mode"}
 	}
 	password, generated := in.TemporaryPassword, false
 	switch {
@@ -146,6 +156,11 @@ func (s *Service) Save(ctx context.Context, agency tenant.Agency, workspaceID st
 			if len(tools) > 0 {
 				event(ActionToolsChanged, strings.Join(tools, ", "))
 			}
+			a.TOTPMode = auth.TOTPOff
+			if in.TwoFactor != nil && *in.TwoFactor != auth.TOTPOff {
+				a.TOTPMode = *in.TwoFactor
+				event(ActionTwoFactorMode, a.TOTPMode)
+			}
 		}
 		var cols []string
 		end := false
@@ -171,6 +186,11 @@ func (s *Service) Save(ctx context.Context, agency tenant.Agency, workspaceID st
 				a.Tools = strings.Join(tools, ",")
 				cols = append(cols, "tools")
 			}
+			if in.TwoFactor != nil && *in.TwoFactor != a.TOTPMode {
+				a.TOTPMode = *in.TwoFactor
+				event(ActionTwoFactorMode, a.TOTPMode)
+				cols = append(cols, "totp_mode")
+			}
 		}
 		if hash != "" {
 			a.PasswordHash, a.PasswordSetAt = hash, &now
@@ -190,6 +210,15 @@ func (s *Service) Save(ctx context.Context, agency tenant.Agency, workspaceID st
 			}
 			event(ActionPasswordSet, detail)
 			end = true
+			if !created && a.TOTPEnabled {
+				// No self-service reset exists: the agency's new password is
+				// the way back in, so the client enrols again.
+				if err := as.ResetTOTP(ctx, auth.TOTPSubject{Kind: auth.KindClient, AgencyID: a.AgencyID, ID: a.ID}); err != nil {
+					return err
+				}
+				a.TOTPEnabled = false
+				event(ActionTwoFactorReset, "")
+			}
 		}
 		if created {
 			if err := as.CreatePortalAccount(ctx, a); err != nil {

@@ -23,12 +23,13 @@ type accountPage struct {
 	Languages []locale.Language
 	Errors    formErrors
 	PwErrors  formErrors
+	TwoFactor bool // two-factor sign-in is on
 }
 
 func (h *Handler) accountPage(c *gin.Context) accountPage {
 	st := staffOf(c)
 	return accountPage{Agency: agencyOf(c).Name, Email: st.Email, Role: st.Role, Name: st.Name, Language: st.Language,
-		Languages: h.bundle.Languages(), Errors: formErrors{}, PwErrors: formErrors{}}
+		Languages: h.bundle.Languages(), Errors: formErrors{}, PwErrors: formErrors{}, TwoFactor: st.TOTPEnabled}
 }
 
 func (h *Handler) renderAccount(c *gin.Context, status int, p accountPage) error {
@@ -114,7 +115,7 @@ func (h *Handler) changePassword(c *gin.Context) error {
 		return err
 	}
 	st.SessionVersion = version
-	if err := h.startSession(c, st); err != nil {
+	if err := h.startSession(c, st, false); err != nil {
 		return err
 	}
 	return redirect(c, "/staff/account?done=password_changed")

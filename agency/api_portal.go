@@ -22,6 +22,10 @@ type PortalJSON struct {
 	PasswordExpiresAt  *time.Time `json:"password_expires_at"`
 	LastLoginAt        *time.Time `json:"last_login_at"`
 	LoginURL           string     `json:"login_url" api:"required"`
+	// TwoFactor is "off", "optional" or "required"; TwoFactorEnabled says
+	// whether the client has set up an authenticator.
+	TwoFactor        string `json:"two_factor" api:"required"`
+	TwoFactorEnabled bool   `json:"two_factor_enabled" api:"required"`
 	// Set only in the answer to a PUT that set a password: shown this once.
 	TemporaryPassword string `json:"temporary_password,omitempty"`
 	OnboardingMessage string `json:"onboarding_message,omitempty"`
@@ -36,6 +40,7 @@ type PortalPutJSON struct {
 	TemporaryPassword string    `json:"temporary_password"`
 	GeneratePassword  bool      `json:"generate_password"`
 	Tools             *[]string `json:"tools"`
+	TwoFactor         *string   `json:"two_factor"` // "off", "optional" or "required"
 }
 
 // PortalEventsJSON lists sign-in attempts and access changes, newest first.
@@ -56,8 +61,9 @@ func (h *Handler) portalAPI() []APIRoute {
 
 // portalJSON describes an account (nil: none yet) of the request's agency.
 func (h *Handler) portalJSON(c *gin.Context, a *auth.PortalAccount) PortalJSON {
-	out := PortalJSON{Tools: []string{}, LoginURL: h.access.LoginURL(*agencyOf(c))}
+	out := PortalJSON{Tools: []string{}, LoginURL: h.access.LoginURL(*agencyOf(c)), TwoFactor: auth.TOTPOff}
 	if a != nil {
+		out.TwoFactor, out.TwoFactorEnabled = a.TOTPMode, a.TOTPEnabled
 		out.Enabled, out.LoginEmail, out.MustChangePassword = a.Enabled, a.LoginEmail, a.MustChangePassword
 		out.PasswordExpiresAt, out.LastLoginAt = a.PasswordExpiresAt, a.LastLoginAt
 		if t := a.ToolList(); t != nil {
@@ -84,7 +90,7 @@ func (h *Handler) apiPutPortal(c *gin.Context) error {
 		return err
 	}
 	in := access.Input{LoginEmail: body.LoginEmail, TemporaryPassword: body.TemporaryPassword,
-		GeneratePassword: body.GeneratePassword, Tools: body.Tools}
+		GeneratePassword: body.GeneratePassword, Tools: body.Tools, TwoFactor: body.TwoFactor}
 	if body.TemporaryPassword != "" && body.GeneratePassword {
 		return fieldErr("temporary_password", "give temporary_password or generate_password, not both")
 	}

@@ -40,6 +40,8 @@ type Deps struct {
 	ExtraAPI []APIRoute
 	// Domains claims, checks and removes custom domains (domain_*.go).
 	Domains *certs.Domains
+	// Box seals two-factor secrets; nil when no secret key is configured.
+	Box *auth.SecretBox
 }
 
 // Handler serves the back office and the JSON API.
@@ -57,6 +59,7 @@ type Handler struct {
 	domains  *certs.Domains
 	access   *access.Service
 	brands   *branding.Store
+	box      *auth.SecretBox
 }
 
 // New builds the handler.
@@ -68,6 +71,7 @@ func New(d Deps) *Handler {
 		hashes: d.Hashes, sessions: d.Sessions, extraAPI: d.ExtraAPI, access: d.Access,
 		domains: d.Domains,
 		brands:  branding.NewStore(d.DB),
+		box:     d.Box,
 	}
 }
 

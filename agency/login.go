@@ -93,12 +93,15 @@ func (h *Handler) login(c *gin.Context) error {
 	if st.Disabled {
 		return h.loginFailed(c, form, attempt, auth.ReasonDisabled)
 	}
-	if err := h.startSession(c, st); err != nil {
+	if st.TOTPEnabled && h.box == nil {
+		return h.twoFactorUnavailable(c, form, st)
+	}
+	if err := h.startSession(c, st, st.TOTPEnabled); err != nil {
 		return err
 	}
 	attempt.Success, attempt.Reason = true, auth.ReasonOK
 	h.record(c, attempt)
-	return redirect(c, safeStaffNext(form.Next))
+	return h.afterPassword(c, st, form.Next)
 }
 
 // verify checks a password through the hashing pool; only auth.ErrBusy is
@@ -116,8 +119,9 @@ func (h *Handler) verify(st *auth.Staff, password string) (bool, error) {
 }
 
 // startSession signs st in on this host with a new session token, ending the
-// browser's previous session.
-func (h *Handler) startSession(c *gin.Context, st *auth.Staff) error {
+// browser's previous session. A session waiting for the second factor opens
+// only the code page.
+func (h *Handler) startSession(c *gin.Context, st *auth.Staff, secondFactorPending bool) error {
 	if old := auth.SessionToken(c.Request); old != "" {
 		if err := h.auth.DeleteSession(c, old); err != nil {
 			return err
@@ -125,7 +129,7 @@ func (h *Handler) startSession(c *gin.Context, st *auth.Staff) error {
 	}
 	token, err := h.auth.CreateSession(c, &auth.Session{
 		Kind: auth.KindStaff, AgencyID: st.AgencyID, SubjectID: st.ID,
-		Host: tenant.FromContext(c).Host, SessionVersion: st.SessionVersion,
+		Host: tenant.FromContext(c).Host, SessionVersion: st.SessionVersion, SecondFactorPending: secondFactorPending,
 	}, h.sessions)
 	if err != nil {
 		return err

@@ -103,12 +103,15 @@ func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string)
 		return h.renderLogin(c, http.StatusUnauthorized, form)
 	case len(matched) == 1:
 		st := matched[0]
-		if err := h.startSession(c, &st); err != nil {
+		if st.TOTPEnabled && h.box == nil {
+			return h.twoFactorUnavailable(c, form, &st)
+		}
+		if err := h.startSession(c, &st, st.TOTPEnabled); err != nil {
 			return err
 		}
 		base.AgencyID, base.AccountID, base.Success, base.Reason = st.AgencyID, st.ID, true, auth.ReasonOK
 		h.record(c, base)
-		return redirect(c, safeStaffNext(form.Next))
+		return h.afterPassword(c, &st, form.Next)
 	}
 	pairs := make([]string, 0, len(matched))
 	for _, st := range matched {
@@ -203,13 +206,16 @@ func (h *Handler) choose(c *gin.Context) error {
 			return err
 		}
 		h.clearChoice(c)
-		if err := h.startSession(c, st); err != nil {
+		if st.TOTPEnabled && h.box == nil {
+			return h.twoFactorUnavailable(c, loginPage{}, st)
+		}
+		if err := h.startSession(c, st, st.TOTPEnabled); err != nil {
 			return err
 		}
 		t := tenant.FromContext(c)
 		h.record(c, auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email,
 			IP: c.ClientIP(), Host: t.Host, Success: true, Reason: auth.ReasonOK})
-		return redirect(c, safeStaffNext(c.PostForm("next")))
+		return h.afterPassword(c, st, c.PostForm("next"))
 	}
 	return web.ErrNotFound
 }

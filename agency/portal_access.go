@@ -27,24 +27,29 @@ func (h *Handler) portalRoutes(ws, in *gin.RouterGroup) {
 
 // portalAccessPage is the data of staff/portal_access.
 type portalAccessPage struct {
-	Workspace  *workspace.Workspace
-	Account    *auth.PortalAccount // nil until access was first saved
-	CanManage  bool
-	Form       portalForm
-	Errors     formErrors
-	Tools      []toolOption
-	LoginURL   string
-	Expired    bool
-	Onboarding string // shown once, in the answer to the save that set a password
-	Attempts   []auth.Attempt
-	Changes    []auth.PortalEvent
-	MinLength  int
+	Workspace *workspace.Workspace
+	Account   *auth.PortalAccount // nil until access was first saved
+	CanManage bool
+	Form      portalForm
+	// TwoFactorEnabled says whether the client has set up an authenticator.
+	TwoFactorEnabled bool
+	// TwoFactorModes are the choices of the two-factor select.
+	TwoFactorModes []string
+	Errors         formErrors
+	Tools          []toolOption
+	LoginURL       string
+	Expired        bool
+	Onboarding     string // shown once, in the answer to the save that set a password
+	Attempts       []auth.Attempt
+	Changes        []auth.PortalEvent
+	MinLength      int
 }
 
 // portalForm is the section's form as shown or as submitted.
 type portalForm struct {
 	Enabled           bool
 	LoginEmail        string
+	TwoFactor         string // auth.TOTPOff, TOTPOptional or TOTPRequired
 	TemporaryPassword string
 	Tools             []string
 }
@@ -72,12 +77,14 @@ func (h *Handler) portalPage(c *gin.Context, w *workspace.Workspace, form *porta
 		return p, err
 	}
 	if form == nil {
-		form = &portalForm{Tools: []string{string(workspace.ToolDashboard), string(workspace.ToolTickets)}}
+		form = &portalForm{Tools: []string{string(workspace.ToolDashboard), string(workspace.ToolTickets)}, TwoFactor: auth.TOTPOff}
 		if acct != nil {
-			form = &portalForm{Enabled: acct.Enabled, LoginEmail: acct.LoginEmail, Tools: acct.ToolList()}
+			form = &portalForm{Enabled: acct.Enabled, LoginEmail: acct.LoginEmail, Tools: acct.ToolList(), TwoFactor: acct.TOTPMode}
+			p.TwoFactorEnabled = acct.TOTPEnabled
 		}
 	}
 	p.Form = *form
+	p.TwoFactorModes = []string{auth.TOTPOff, auth.TOTPOptional, auth.TOTPRequired}
 	for _, t := range workspace.AllTools() {
 		checked := false
 		for _, x := range form.Tools {

@@ -22,6 +22,7 @@ func (h *Handler) savePortalAccess(c *gin.Context) error {
 		LoginEmail:        c.PostForm("login_email"),
 		TemporaryPassword: c.PostForm("temporary_password"),
 		Tools:             c.PostFormArray("tools"),
+		TwoFactor:         c.PostForm("two_factor"),
 	}
 	_, emailSent := c.GetPostForm("login_email")
 	toolsSent := c.PostForm("tools_sent") != ""
@@ -33,6 +34,9 @@ func (h *Handler) savePortalAccess(c *gin.Context) error {
 			}
 			if !toolsSent {
 				form.Tools = acct.ToolList()
+			}
+			if form.TwoFactor == "" {
+				form.TwoFactor = acct.TOTPMode
 			}
 		}
 	}
@@ -56,6 +60,9 @@ func (h *Handler) savePortalAccess(c *gin.Context) error {
 	}
 	if toolsSent {
 		in.Tools = &form.Tools
+	}
+	if form.TwoFactor != "" {
+		in.TwoFactor = &form.TwoFactor
 	}
 	res, err := h.access.Save(c, *agencyOf(c), w.ID, accessActor(c), in)
 	var fe *access.FieldError

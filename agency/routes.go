@@ -19,6 +19,12 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	in.GET("/account", h.page(h.showAccount))
 	in.POST("/account", h.page(h.updateAccount))
 	in.POST("/account/password", h.page(h.changePassword))
+	in.GET("/login/code", h.page(h.showStaffCode)) // only a session waiting for its second factor
+	in.POST("/login/code", h.page(h.verifyStaffCode))
+	in.GET("/account/two-factor", h.page(h.showStaffTwoFactor))
+	in.POST("/account/two-factor/start", h.page(h.startStaffTwoFactor))
+	in.POST("/account/two-factor/confirm", h.page(h.confirmStaffTwoFactor))
+	in.POST("/account/two-factor/disable", h.page(h.disableStaffTwoFactor))
 
 	in.GET("/workspaces", h.page(h.showWorkspaces))
 	in.GET("/workspaces/new", h.page(h.showNewWorkspace))
@@ -67,6 +73,8 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	settings.POST("/domains/:host/check", h.page(h.checkDomain))
 	settings.POST("/domains/:host/delete", h.page(h.removeDomain))
 	h.brandingRoutes(settings) // /staff/settings/branding: the white label
+
+	in.POST("/settings/two-factor", h.requireOwner, h.page(h.updateStaffTwoFactorRule))
 
 	team := in.Group("/settings/team", h.requireOwner) // owners only
 	team.GET("", h.page(h.showTeam))

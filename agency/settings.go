@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"workrate/auth"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,6 +23,9 @@ type settingsPage struct {
 	Errors          formErrors
 	Rates           []rateRow
 	NewRate         rateRow
+	// RequireStaffTOTP and IsOwner drive the two-factor rule (owners change it).
+	RequireStaffTOTP bool
+	IsOwner          bool
 }
 
 // rateRow is one rate as its form shows it (the amount as typed).
@@ -41,7 +45,8 @@ func (h *Handler) settingsPage(c *gin.Context) (settingsPage, error) {
 		return settingsPage{}, err
 	}
 	p := settingsPage{Name: a.Name, DefaultLanguage: a.DefaultLanguage, Languages: h.bundle.Languages(), Errors: formErrors{},
-		NewRate: rateRow{Currency: "EUR", Errors: formErrors{}}}
+		NewRate:          rateRow{Currency: "EUR", Errors: formErrors{}},
+		RequireStaffTOTP: a.RequireStaffTOTP, IsOwner: staffOf(c).Role == auth.RoleOwner}
 	if len(rs) > 0 {
 		p.NewRate.Currency = rs[len(rs)-1].Currency
 	}

@@ -40,6 +40,11 @@ func (h *Handler) requireStaff(c *gin.Context) {
 		return
 	}
 	site := tenant.FromContext(c).Site
+	if target := staffGate(st, sess, site.Agency.RequireStaffTOTP, c.Request.URL.Path); target != "" {
+		c.Abort()
+		c.Redirect(http.StatusSeeOther, target)
+		return
+	}
 	c.Set(staffKey, st)
 	c.Set(sessionKey, sess)
 	chosen, _ := c.Cookie(langCookie)
@@ -82,7 +87,8 @@ func (h *Handler) loadStaff(c *gin.Context) (*auth.Staff, *auth.Session, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	if st.Disabled || st.SessionVersion != sess.SessionVersion {
+	expired := sess.SecondFactorPending && store.Now().Sub(sess.CreatedAt) > auth.PendingSecondFactorTTL
+	if st.Disabled || st.SessionVersion != sess.SessionVersion || expired {
 		_ = h.auth.DeleteSession(c, token)
 		return nil, nil, store.ErrNotFound
 	}

@@ -28,6 +28,8 @@ type PortalAccount struct {
 	Tools              string     `bun:"tools"`
 	SessionVersion     int        `bun:"session_version"`
 	Language           string     `bun:"language"`
+	TOTPMode           string     `bun:"totp_mode"` // TOTPOff, TOTPOptional or TOTPRequired
+	TOTPEnabled        bool       `bun:"totp_enabled"`
 	LastLoginAt        *time.Time `bun:"last_login_at"`
 	CreatedAt          time.Time  `bun:"created_at"`
 	UpdatedAt          time.Time  `bun:"updated_at"`
@@ -68,6 +70,9 @@ func (s *Store) CreatePortalAccount(ctx context.Context, a *PortalAccount) error
 	}
 	if a.SessionVersion == 0 {
 		a.SessionVersion = 1
+	}
+	if a.TOTPMode == "" {
+		a.TOTPMode = TOTPOff
 	}
 	a.CreatedAt, a.UpdatedAt = now, now
 	if _, err := s.db.NewInsert().Model(a).Exec(ctx); err != nil {

@@ -28,6 +28,9 @@ type Deps struct {
 	Resolver *tenant.Resolver
 	Store    *workspace.Store
 	Sessions auth.SessionPolicy
+	// Box seals two-factor secrets; nil when no secret key is configured
+	// (two-factor sign-in is then unavailable).
+	Box *auth.SecretBox
 	// Home answers "/" when nobody is signed in (the host's front page).
 	Home gin.HandlerFunc
 	// NotFound answers a path that does not exist; a disabled tool answers

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -57,12 +58,18 @@ func (h *Handler) login(c *gin.Context) error {
 		return err
 	}
 
-	// A new session, with a new token, for this host and this agency only.
+	if a.TOTPEnabled && h.Box == nil {
+		slog.ErrorContext(c, "portal: an account with two-factor sign-in cannot complete sign-in: WORKRATE_SECRET_KEY is not set", "account", a.ID)
+		p.Error = l.T("twofactor.unavailable")
+		return h.renderLogin(c, http.StatusServiceUnavailable, p)
+	}
+	// A new session, with a new token, for this host and this agency only;
+	// with two-factor sign-in on, it opens only the code page until the code is right.
 	if old := auth.SessionToken(c.Request); old != "" {
 		_ = h.Auth.DeleteSession(c, old)
 	}
 	token, err := h.Auth.CreateSession(c, &auth.Session{Kind: auth.KindClient, AgencyID: a.AgencyID, SubjectID: a.ID,
-		Host: t.Host, SessionVersion: a.SessionVersion}, h.Sessions)
+		Host: t.Host, SessionVersion: a.SessionVersion, SecondFactorPending: a.TOTPEnabled}, h.Sessions)
 	if err != nil {
 		return err
 	}
@@ -73,6 +80,12 @@ func (h *Handler) login(c *gin.Context) error {
 		}
 	}
 	switch {
+	case a.TOTPEnabled:
+		target := codePath
+		if p.Next != "" {
+			target += "?next=" + url.QueryEscape(p.Next)
+		}
+		c.Redirect(http.StatusSeeOther, target)
 	case a.MustChangePassword:
 		c.Redirect(http.StatusSeeOther, "/password")
 	case p.Next != "":

@@ -45,6 +45,7 @@ func (h *Handler) changePassword(c *gin.Context) error {
 	auth.SetSessionCookie(c.Writer, c.Request, token)
 	cl.Account = a
 	if first {
+		// Where two-factor sign-in is required, the gate sends the client on to enrol.
 		c.Redirect(http.StatusSeeOther, "/")
 		return nil
 	}

@@ -15,6 +15,7 @@ type passwordPage struct {
 	First     bool
 	MinLength int
 	Errors    map[string]string
+	TwoFactor bool // the client may set up two-factor sign-in
 }
 
 // showPassword shows the form to choose a password.
@@ -24,7 +25,8 @@ func (h *Handler) showPassword(c *gin.Context) error {
 
 func (h *Handler) renderPassword(c *gin.Context, status int, errs map[string]string, flash string) error {
 	cl := clientOf(c)
-	p := passwordPage{First: cl.Account.MustChangePassword, MinLength: auth.MinPasswordLength, Errors: errs}
+	p := passwordPage{First: cl.Account.MustChangePassword, MinLength: auth.MinPasswordLength, Errors: errs,
+		TwoFactor: cl.Account.TOTPMode != auth.TOTPOff || cl.Account.TOTPEnabled}
 	l := web.LocalizerOf(c)
 	title := l.T("portal.password.title")
 	if p.First {

@@ -18,6 +18,12 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	in := r.Group("", h.requireClient) // session valid, account enabled, password changed
 	in.GET("/password", h.page(h.showPassword))
 	in.POST("/password", h.writes, h.page(h.changePassword))
+	in.GET(codePath, h.page(h.showCode))
+	in.POST(codePath, h.page(h.verifyCode))
+	in.GET(twoFactorPath, h.page(h.showTwoFactor))
+	in.POST(twoFactorPath+"/start", h.writes, h.page(h.startTwoFactor))
+	in.POST(twoFactorPath+"/confirm", h.writes, h.page(h.confirmTwoFactor))
+	in.POST(twoFactorPath+"/disable", h.writes, h.page(h.disableTwoFactor))
 
 	tickets := in.Group("/tickets", h.requireTool(workspace.ToolTickets))
 	tickets.GET("", h.page(h.showTickets))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -92,7 +93,8 @@ func (h *Handler) loadClient(c *gin.Context) (*client, error) {
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
-		if err != nil || !a.Enabled || a.SessionVersion != sess.SessionVersion {
+		expired := sess.SecondFactorPending && store.Now().Sub(sess.CreatedAt) > auth.PendingSecondFactorTTL
+		if err != nil || !a.Enabled || a.SessionVersion != sess.SessionVersion || expired {
 			// Revoked or reset: this session is over, on its very next request.
 			_ = h.Auth.DeleteSession(c, tok)
 			auth.ClearSessionCookie(c.Writer, c.Request)
@@ -189,13 +191,39 @@ func (h *Handler) admit(c *gin.Context, cl *client) {
 		c.Abort()
 		return
 	}
-	if cl.Account.MustChangePassword && !cl.Preview && c.Request.URL.Path != "/password" {
-		c.Redirect(http.StatusSeeOther, "/password")
+	if target := h.gate(cl, c.Request.URL.Path); target != "" {
+		c.Redirect(http.StatusSeeOther, target)
 		c.Abort()
 		return
 	}
 	h.apply(c, cl)
 	c.Next()
+}
+
+// gate says where a signed-in client must go before path opens, or "": a
+// session waiting for its second factor reaches only the code page; then the
+// temporary password is changed; then, where the agency requires two-factor
+// sign-in, the client enrols before anything else opens.
+func (h *Handler) gate(cl *client, path string) string {
+	if cl.Preview {
+		return ""
+	}
+	pending := cl.Session.SecondFactorPending
+	switch {
+	case pending && path != codePath:
+		return codePath
+	case pending:
+		return ""
+	case path == codePath:
+		return "/"
+	case cl.Account.MustChangePassword && path != "/password":
+		return "/password"
+	case cl.Account.MustChangePassword:
+		return ""
+	case cl.Account.TOTPMode == auth.TOTPRequired && !cl.Account.TOTPEnabled && !strings.HasPrefix(path, twoFactorPath):
+		return twoFactorPath
+	}
+	return ""
 }
 
 // optionalClient is requireClient for "/": nobody signed in gets the host's front page.

@@ -48,6 +48,7 @@ type App struct {
 	auth   *auth.Store
 	access *access.Service
 	portal *portal.Handler
+	box    *auth.SecretBox // nil: two-factor sign-in unavailable
 	// languageSavers remember a signed-in user's language choice (POST /language).
 	languageSavers []func(c *gin.Context, lang string)
 }
@@ -73,6 +74,10 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	if err := resolver.Load(ctx); err != nil {
 		return nil, err
 	}
+	box, err := secretBox(cfg, db)
+	if err != nil {
+		return nil, err
+	}
 	a := &App{
 		cfg: cfg, db: db, resolver: resolver, renderer: renderer, bundle: bundle,
 		brands: branding.NewStore(db), proxies: cfg.TrustedProxies,
@@ -89,14 +94,15 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a.access = access.New(db, a.hashes, resolver, bundle, access.Config{
 		TempPasswordTTL: cfg.TempPasswordTTL, HTTPAddr: cfg.HTTPAddr, HTTPSAddr: cfg.HTTPSAddr,
 	})
+	a.box = box
 	a.portal = portal.New(portal.Deps{
 		Access: a.access, Auth: a.auth, Renderer: renderer, Bundle: bundle, Resolver: resolver,
-		Store: workspace.NewStore(db), Sessions: a.sessionPolicy(), Home: a.page(a.showHome), NotFound: a.notFound,
+		Store: workspace.NewStore(db), Sessions: a.sessionPolicy(), Box: box, Home: a.page(a.showHome), NotFound: a.notFound,
 	})
 	a.languageSavers = append(a.languageSavers, a.portal.SaveLanguage)
 	a.agency = agency.New(agency.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
-		Sessions: a.sessionPolicy(), Domains: a.domains, Access: a.access,
+		Sessions: a.sessionPolicy(), Domains: a.domains, Access: a.access, Box: box,
 	})
 	a.languageSavers = append(a.languageSavers, a.agency.SaveLanguage)
 	a.operator = operator.New(operator.Deps{

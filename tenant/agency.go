@@ -143,6 +143,12 @@ func (s *Store) SetName(ctx context.Context, id, name string) error {
 	return s.update(ctx, id, "name = ?", name)
 }
 
+// SetRequireStaffTOTP sets whether every staff member of the agency must use
+// two-factor sign-in.
+func (s *Store) SetRequireStaffTOTP(ctx context.Context, id string, required bool) error {
+	return s.update(ctx, id, "require_staff_totp = ?", required)
+}
+
 // Touch marks the agency changed so that every resolver reloads it (and its brand).
 func (s *Store) Touch(ctx context.Context, id string) error {
 	return s.update(ctx, id, "")

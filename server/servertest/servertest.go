@@ -27,7 +27,12 @@ type Env struct {
 // Config is the configuration tests run with: platform host "localhost",
 // agencies at <slug>.localhost, platform name "WorkRate".
 func Config(dbURL string) server.Config {
+	key := "" // SQLite: the key file next to the database, as with no configuration
+	if strings.HasPrefix(dbURL, "postgres") {
+		key = "servertest-secret-key-0123456789"
+	}
 	return server.Config{
+		SecretKey:   key,
 		DatabaseURL: dbURL, HTTPAddr: "127.0.0.1:0", PlatformHost: "localhost", AgencyDomain: "localhost",
 		PlatformName: "WorkRate", CNAMETarget: "localhost", TempPasswordTTL: 7 * 24 * time.Hour,
 		SessionIdle: 2 * time.Hour, SessionMax: 7 * 24 * time.Hour, TenantRefresh: time.Hour,

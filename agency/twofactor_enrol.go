@@ -1,0 +1,168 @@
+package agency
+
+import (
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"workrate/auth"
+	"workrate/store"
+	"workrate/tenant"
+	"workrate/web"
+)
+
+// staffTwoFactorPage is the data of the staff two-factor page (template portal/twofactor).
+type staffTwoFactorPage struct {
+	Unavailable bool
+	Required    bool
+	Enabled     bool
+	Remaining   int
+	QR          template.URL
+	Secret      string
+	Issuer      string // the name the authenticator lists the entry under
+	Account     string
+	Codes       []string
+	Error       string
+	Base        string
+	Home        string
+}
+
+// showStaffTwoFactor shows the staff member's two-factor sign-in: its state
+// and the way to turn it off, or the enrolment (begun at once when the agency requires it).
+func (h *Handler) showStaffTwoFactor(c *gin.Context) error {
+	st := staffOf(c)
+	p := staffTwoFactorPage{Required: agencyOf(c).RequireStaffTOTP, Enabled: st.TOTPEnabled}
+	if err := h.fillStaffTwoFactor(c, st, &p, p.Required); err != nil {
+		return err
+	}
+	return h.renderStaffTwoFactor(c, http.StatusOK, p)
+}
+
+// fillStaffTwoFactor adds the state of the enrolment to p; begin starts one
+// when none is pending.
+func (h *Handler) fillStaffTwoFactor(c *gin.Context, st *auth.Staff, p *staffTwoFactorPage, begin bool) error {
+	if h.box == nil {
+		p.Unavailable = true
+		return nil
+	}
+	if p.Enabled {
+		n, err := h.auth.RemainingRecoveryCodes(c, staffSubject(st))
+		p.Remaining = n
+		return err
+	}
+	secret, err := h.auth.PendingTOTPSecret(c, h.box, staffSubject(st))
+	if errors.Is(err, auth.ErrUnseal) || errors.Is(err, auth.ErrTOTPNotEnrolled) && begin {
+		secret, err = h.auth.BeginTOTPEnrollment(c, h.box, staffSubject(st))
+	}
+	if errors.Is(err, auth.ErrTOTPNotEnrolled) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	b, _ := web.BrandOf(c)
+	png, err := auth.QRCodePNG(auth.TOTPURI(b.Name, st.Email, secret), 240)
+	if err != nil {
+		return err
+	}
+	p.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+	p.Secret = auth.EncodeTOTPSecret(secret)
+	p.Issuer, p.Account = b.Name, st.Email
+	return nil
+}
+
+func (h *Handler) renderStaffTwoFactor(c *gin.Context, status int, p staffTwoFactorPage) error {
+	p.Base, p.Home = staffTwoFactorPath, "/staff/workspaces"
+	c.Header("Cache-Control", "no-store")
+	v := h.staffView(c, SectionAccount, "twofactor.title", p)
+	if p.Required && !p.Enabled {
+		v.Nav = nil // nothing else opens before the enrolment
+		v.Flash = h.localizer(c).T("twofactor.staff.required_notice")
+	}
+	return h.renderer.HTML(c, status, "portal/twofactor", v)
+}
+
+// startStaffTwoFactor begins (or restarts) the staff member's enrolment.
+func (h *Handler) startStaffTwoFactor(c *gin.Context) error {
+	if h.box == nil {
+		return redirect(c, staffTwoFactorPath)
+	}
+	if _, err := h.auth.BeginTOTPEnrollment(c, h.box, staffSubject(staffOf(c))); err != nil && !errors.Is(err, auth.ErrTOTPEnabled) {
+		return err
+	}
+	return redirect(c, staffTwoFactorPath)
+}
+
+// confirmStaffTwoFactor turns two-factor sign-in on with the first code and
+// shows the recovery codes, this once.
+func (h *Handler) confirmStaffTwoFactor(c *gin.Context) error {
+	st := staffOf(c)
+	if h.box == nil {
+		return redirect(c, staffTwoFactorPath)
+	}
+	p := staffTwoFactorPage{Required: agencyOf(c).RequireStaffTOTP}
+	codes, err := h.auth.ConfirmTOTPEnrollment(c, h.box, staffSubject(st), c.PostForm("code"), store.Now())
+	switch {
+	case err == nil:
+	case errors.Is(err, auth.ErrBadCode), errors.Is(err, auth.ErrTOTPNotEnrolled):
+		p.Error = h.localizer(c).T("twofactor.code.wrong")
+		if err := h.fillStaffTwoFactor(c, st, &p, true); err != nil {
+			return err
+		}
+		return h.renderStaffTwoFactor(c, http.StatusUnprocessableEntity, p)
+	case errors.Is(err, auth.ErrTOTPEnabled):
+		return redirect(c, staffTwoFactorPath)
+	default:
+		return err
+	}
+	p.Enabled, p.Codes, p.Remaining = true, codes, len(codes)
+	return h.renderStaffTwoFactor(c, http.StatusOK, p)
+}
+
+// disableStaffTwoFactor turns two-factor sign-in off with a fresh code,
+// unless the agency requires it.
+func (h *Handler) disableStaffTwoFactor(c *gin.Context) error {
+	st := staffOf(c)
+	if h.box == nil || !st.TOTPEnabled {
+		return redirect(c, staffTwoFactorPath)
+	}
+	p := staffTwoFactorPage{Required: agencyOf(c).RequireStaffTOTP, Enabled: true}
+	if p.Required {
+		return web.Status(http.StatusForbidden, errors.New("agency: two-factor sign-in is required"))
+	}
+	wait, err := h.auth.Throttled(c, st.ID, c.ClientIP())
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		retryAfter(c, wait)
+		return web.Status(http.StatusTooManyRequests, errors.New("agency: throttled"))
+	}
+	err = h.auth.DisableTOTP(c, h.box, staffSubject(st), c.PostForm("code"), store.Now())
+	switch {
+	case err == nil:
+		return redirect(c, staffTwoFactorPath)
+	case errors.Is(err, auth.ErrBadCode):
+		h.record(c, auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email,
+			IP: c.ClientIP(), Host: tenant.FromContext(c).Host, Reason: auth.ReasonBadCode})
+		p.Error = h.localizer(c).T("twofactor.code.wrong")
+		if err := h.fillStaffTwoFactor(c, st, &p, false); err != nil {
+			return err
+		}
+		return h.renderStaffTwoFactor(c, http.StatusUnprocessableEntity, p)
+	}
+	return err
+}
+
+// updateStaffTwoFactorRule lets the owner require two-factor sign-in of all staff.
+func (h *Handler) updateStaffTwoFactorRule(c *gin.Context) error {
+	id := agencyOf(c).ID
+	if err := h.tenants.SetRequireStaffTOTP(c, id, c.PostForm("require_staff_totp") != ""); err != nil {
+		return err
+	}
+	h.refreshHosts(c)
+	return redirect(c, "/staff/settings?done=saved")
+}
