@@ -244,3 +244,9 @@ func navTools(t *testing.T, ctx context.Context) []string {
 	t.Helper()
 	return get(t, ctx, "nav tools", chromedp.Evaluate[[]string](`[...document.querySelectorAll('nav a[data-tool]')].map(a => a.dataset.tool)`))
 }
+
+// topbarColour is the computed background of the page's top bar.
+func topbarColour(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return get(t, ctx, "top bar colour", chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.topbar')).backgroundColor`))
+}
