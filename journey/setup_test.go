@@ -41,7 +41,8 @@ type world struct {
 	t     *testing.T
 	s     *site
 	owner context.Context
-	shots bool // screenshot the owner's set-up steps too
+	shots bool   // screenshot the owner's set-up steps too
+	wsID  string // the client's workspace, once set up
 }
 
 // newWorld creates the agency and its owner through the real stores, serves
@@ -215,8 +216,8 @@ func (w *world) checked(sel string) bool {
 func (w *world) client(tools ...string) (ctx context.Context, password string) {
 	w.t.Helper()
 	w.ownerLogin()
-	id := w.createWorkspace(workspaceName)
-	_, password = w.enablePortal(id, clientEmail, tools...)
+	w.wsID = w.createWorkspace(workspaceName)
+	_, password = w.enablePortal(w.wsID, clientEmail, tools...)
 	return w.window(), password
 }
 
