@@ -2,7 +2,7 @@ package journey
 
 import (
 	"context"
-	"fmt"
+	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
@@ -109,7 +109,7 @@ func typeInto(t *testing.T, ctx context.Context, sel, text string) {
 	t.Helper()
 	do(t, ctx, "type into "+sel,
 		chromedp.WaitVisible(chromedp.CSS(sel)),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ''`, sel)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(sel)+`).value = ''`),
 		chromedp.SendKeys(chromedp.CSS(sel), text))
 }
 
@@ -208,7 +208,7 @@ func (w *world) setChecked(sel string, want bool) {
 // checked tells whether the owner's checkbox sel is checked.
 func (w *world) checked(sel string) bool {
 	w.t.Helper()
-	return get(w.t, w.owner, "state of "+sel, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).checked`, sel)))
+	return get(w.t, w.owner, "state of "+sel, chromedp.Evaluate[bool](`document.querySelector(`+jsString(sel)+`).checked`))
 }
 
 // client sets up a workspace whose client may use tools, through the owner's
@@ -250,4 +250,10 @@ func navTools(t *testing.T, ctx context.Context) []string {
 func topbarColour(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	return get(t, ctx, "top bar colour", chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.topbar')).backgroundColor`))
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
