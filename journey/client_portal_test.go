@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestClientFirstVisit: the client signs in on the agency's host with the
@@ -60,6 +62,13 @@ func TestClientFirstVisit(t *testing.T) {
 
 	click(t, ctx, `nav a[data-tool="tasks"]`, "h1")
 	shot(t, ctx, "tasks")
+	do(t, ctx, "phone-sized window", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	for _, p := range []string{"/tickets", "/messages", "/tasks"} {
+		w.open(ctx, p, "nav a[data-tool]")
+		shot(t, ctx, strings.TrimPrefix(p, "/")+"-mobile")
+		assertFits(t, ctx, 390)
+	}
+	do(t, ctx, "desktop window", chromedp.EmulateViewport(1280, 900))
 	brand, bar := text(t, ctx, ".topbar .brand-name"), topbarColour(t, ctx)
 
 	w.open(ctx, "/invoices", ".error-page")

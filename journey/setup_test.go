@@ -257,3 +257,11 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// assertFits checks that the page needs no sideways scrolling at width.
+func assertFits(t *testing.T, ctx context.Context, width int) {
+	t.Helper()
+	if got := get(t, ctx, "page width", chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); got > width {
+		t.Errorf("%s: page is %dpx wide on a %dpx screen", path(t, ctx), got, width)
+	}
+}

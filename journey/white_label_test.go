@@ -48,6 +48,11 @@ func TestWhiteLabel(t *testing.T) {
 	w.open(ctx, "/invoices", ".error-page")
 	shot(t, ctx, "invoices-404")
 	assertBranded(t, ctx, logoURL)
+
+	do(t, ctx, "phone-sized window", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	w.open(ctx, "/", "nav a[data-tool]")
+	shot(t, ctx, "dashboard-mobile")
+	assertFits(t, ctx, 390)
 }
 
 // assertBranded checks that the page shows the agency's platform name and
