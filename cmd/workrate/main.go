@@ -33,6 +33,7 @@ func commands() []command {
 		{"domain approve", "mark a custom domain verified without DNS: HOSTNAME", runDomainApprove},
 		{"domain list", "list custom domains with their DNS and certificate status [--agency SLUG]", runDomainList},
 		{"demo", "create (idempotently) a demo agency full of sample data and print its logins", runDemo},
+		{"seed", "fill the database with synthetic agencies, workspaces and rows for benchmarks [--agencies N --workspaces-per-agency M --rows R --big]", runSeed},
 		{"healthcheck", "ask the local server's /healthz (for container health checks)", runHealthcheck},
 	}
 }
