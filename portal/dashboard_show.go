@@ -9,6 +9,11 @@ import (
 	"workrate/workspace"
 )
 
+// dashboardItems is how many rows each part of the dashboard lists ("at a
+// glance"); the counts stay exact and each tool's page lists everything.
+// Listing a whole board made rendering the dashboard's main cost.
+const dashboardItems = 10
+
 // dashboardPage is the client's overview. Every part is filled only when its
 // tool is enabled: with Invoices off there is no invoice, amount or count.
 type dashboardPage struct {
@@ -36,17 +41,17 @@ func (h *Handler) showDashboard(c *gin.Context) error {
 	// One query per part, whatever the data size (see query_count_test.go).
 	var err error
 	if p.Tasks {
-		if p.ActiveWork, err = h.Store.ActiveTasks(c, sc); err != nil {
+		if p.ActiveWork, err = h.Store.ActiveTasks(c, sc, dashboardItems); err != nil {
 			return err
 		}
 	}
 	if p.Tickets {
-		if p.OpenTickets, p.OpenCount, err = h.Store.OpenTickets(c, sc, 10); err != nil {
+		if p.OpenTickets, p.OpenCount, err = h.Store.OpenTickets(c, sc, dashboardItems); err != nil {
 			return err
 		}
 	}
 	if p.Invoices {
-		if p.Unpaid, p.UnpaidCount, p.OverdueCount, err = h.Store.UnpaidInvoices(c, sc, p.Today, workspace.MaxLimit); err != nil {
+		if p.Unpaid, p.UnpaidCount, p.OverdueCount, err = h.Store.UnpaidInvoices(c, sc, p.Today, dashboardItems); err != nil {
 			return err
 		}
 	}

@@ -11,9 +11,10 @@ import (
 	"workrate/store"
 )
 
-// ActiveTasks returns the scope's tasks in progress or in review, by status
-// then position: the dashboard's "active work" without reading the board.
-func (s *Store) ActiveTasks(ctx context.Context, sc Scope) ([]Task, error) {
+// ActiveTasks returns up to limit of the scope's tasks in progress or in
+// review, by status then position: the dashboard's "active work" without
+// reading the board.
+func (s *Store) ActiveTasks(ctx context.Context, sc Scope, limit int) ([]Task, error) {
 	if err := sc.check(); err != nil {
 		return nil, fmt.Errorf("workspace: active tasks: %w", err)
 	}
@@ -21,7 +22,7 @@ func (s *Store) ActiveTasks(ctx context.Context, sc Scope) ([]Task, error) {
 	err := s.db.NewSelect().Model(&out).
 		Where("agency_id = ? AND workspace_id = ?", sc.AgencyID, sc.WorkspaceID).
 		Where("status IN (?)", bun.List([]string{TaskInProgress, TaskReview})).
-		OrderExpr(boardOrder).Order("position", "id").Scan(ctx)
+		OrderExpr(boardOrder).Order("position", "id").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: active tasks of %s: %w", sc, store.Translate(err))
 	}

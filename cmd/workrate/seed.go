@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"workrate/auth"
 	"workrate/server"
 	"workrate/store"
+	"workrate/tenant"
 )
 
 // Seeded logins and sizes. The big workspace is the issue's portal
@@ -284,4 +286,24 @@ func (s *seeder) insertBatches(ctx context.Context, table string, cols []string,
 		}
 		return nil
 	})
+}
+
+// seedBigSession signs the big workspace's client in without a password (so
+// that a locked-out account does not stop a benchmark) and returns the
+// session cookie for host.
+func seedBigSession(ctx context.Context, db *bun.DB, host string, p auth.SessionPolicy) (*http.Cookie, error) {
+	a, err := tenant.NewStore(db).AgencyBySlug(ctx, seedBigSlug)
+	if err != nil {
+		return nil, fmt.Errorf("seeded agency %s (run `workrate seed --big` first): %w", seedBigSlug, err)
+	}
+	st := auth.NewStore(db)
+	acct, err := st.PortalAccountByEmail(ctx, a.ID, seedBigEmail)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := st.CreateSession(ctx, &auth.Session{Kind: auth.KindClient, AgencyID: a.ID, SubjectID: acct.ID, Host: host, SessionVersion: acct.SessionVersion}, p)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Cookie{Name: auth.CookieName(false), Value: tok}, nil
 }
