@@ -24,7 +24,7 @@ func TestPortalPagesMakeFewQueriesWhateverTheDataSize(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			counter := &store.QueryCounter{}
-			db.AddQueryHook(counter)
+			db.DB = db.WithQueryHook(counter) // every query of the app below is counted
 			s := newSite(t, db)
 			s.grant(t, s.A, s.A1, "client@example.com", "temporary-pass-31", "dashboard", "tickets", "messages", "tasks", "invoices")
 			b := s.signIn(t, acme, "client@example.com", "temporary-pass-31", "own-password-4242")

@@ -9,7 +9,7 @@ import (
 
 // QueryCounter is a bun.QueryHook that counts the queries run on a database:
 // all of them (Total) and, separately, those run with a context made by
-// CountQueries. Add it with db.AddQueryHook(&store.QueryCounter{}); tests use
+// CountQueries. Attach it with db = db.WithQueryHook(&store.QueryCounter{}); tests use
 // it to fail on an N+1 (a page whose query count grows with the data).
 type QueryCounter struct {
 	total atomic.Int64
