@@ -79,18 +79,8 @@ func (s *Store) SessionByToken(ctx context.Context, token, host string, p Sessio
 	if err := s.db.NewSelect().Model(sess).Where("id = ?", hashToken(token)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("auth: session: %w", store.Translate(err))
 	}
-	now := store.Now()
-	if sess.Host != host {
-		return nil, fmt.Errorf("auth: session of another host: %w", store.ErrNotFound)
-	}
-	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > p.Idle {
-		_ = s.DeleteSession(ctx, token)
-		return nil, fmt.Errorf("auth: session ended: %w", store.ErrNotFound)
-	}
-	// Record activity at most once a minute, so a page view is not a write.
-	if now.Sub(sess.LastSeenAt) > time.Minute {
-		_, _ = s.db.NewUpdate().Model(sess).Set("last_seen_at = ?", now).Where("id = ?", sess.ID).Exec(ctx)
-		sess.LastSeenAt = now
+	if err := s.checkSession(ctx, sess, token, host, p); err != nil {
+		return nil, err
 	}
 	return sess, nil
 }

@@ -9,20 +9,26 @@ import (
 	"workrate/workspace"
 )
 
+// dashboardItems is how many rows each part of the dashboard lists ("at a
+// glance"); the counts stay exact and each tool's page lists everything.
+// Listing a whole board made rendering the dashboard's main cost.
+const dashboardItems = 10
+
 // dashboardPage is the client's overview. Every part is filled only when its
 // tool is enabled: with Invoices off there is no invoice, amount or count.
 type dashboardPage struct {
-	Tasks       bool
-	Tickets     bool
-	Invoices    bool
-	ActiveWork  []workspace.Task // in progress or in review
-	OpenTickets []workspace.Ticket
-	OpenCount   int
-	Unpaid      []workspace.Invoice
-	Totals      workspace.InvoiceTotals
-	Today       string
-	Activity    []workspace.Activity
-	Notes       []workspace.Note // client-visible notes
+	Tasks        bool
+	Tickets      bool
+	Invoices     bool
+	ActiveWork   []workspace.Task // in progress or in review
+	OpenTickets  []workspace.Ticket
+	OpenCount    int
+	Unpaid       []workspace.Invoice
+	UnpaidCount  int // unpaid invoices in all
+	OverdueCount int // unpaid invoices past their due date
+	Today        string
+	Activity     []workspace.Activity
+	Notes        []workspace.Note // client-visible notes
 }
 
 // showDashboard shows active work, open items, recent client-visible activity
@@ -32,46 +38,23 @@ func (h *Handler) showDashboard(c *gin.Context) error {
 	sc := cl.Scope()
 	p := dashboardPage{Today: workspace.Today(), Tasks: cl.Has(workspace.ToolTasks),
 		Tickets: cl.Has(workspace.ToolTickets), Invoices: cl.Has(workspace.ToolInvoices)}
+	// One query per part, whatever the data size (see query_count_test.go).
+	var err error
 	if p.Tasks {
-		tasks, err := h.Store.Tasks(c, sc)
-		if err != nil {
+		if p.ActiveWork, err = h.Store.ActiveTasks(c, sc, dashboardItems); err != nil {
 			return err
-		}
-		for _, t := range tasks {
-			if t.Status == workspace.TaskInProgress || t.Status == workspace.TaskReview {
-				p.ActiveWork = append(p.ActiveWork, t)
-			}
 		}
 	}
 	if p.Tickets {
-		for _, status := range workspace.OpenTicketStatuses() {
-			page, err := h.Store.Tickets(c, sc, status, workspace.ListOptions{Limit: 10})
-			if err != nil {
-				return err
-			}
-			p.OpenTickets = append(p.OpenTickets, page.Items...)
-		}
-		n, err := h.Store.CountOpenTickets(c, sc)
-		if err != nil {
+		if p.OpenTickets, p.OpenCount, err = h.Store.OpenTickets(c, sc, dashboardItems); err != nil {
 			return err
 		}
-		p.OpenCount = n
 	}
 	if p.Invoices {
-		page, err := h.Store.Invoices(c, sc, workspace.ListOptions{Limit: workspace.MaxLimit})
-		if err != nil {
-			return err
-		}
-		for _, inv := range page.Items {
-			if inv.Unpaid() {
-				p.Unpaid = append(p.Unpaid, inv)
-			}
-		}
-		if p.Totals, err = h.Store.InvoiceTotals(c, sc, p.Today); err != nil {
+		if p.Unpaid, p.UnpaidCount, p.OverdueCount, err = h.Store.UnpaidInvoices(c, sc, p.Today, dashboardItems); err != nil {
 			return err
 		}
 	}
-	var err error
 	if p.Activity, err = h.Store.ActivityFor(c, sc, cl.Tools(), 10); err != nil {
 		return err
 	}

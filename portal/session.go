@@ -73,13 +73,15 @@ func (h *Handler) loadClient(c *gin.Context) (*client, error) {
 		return nil, nil
 	}
 	t := tenant.FromContext(c)
-	sess, err := h.Auth.SessionByToken(c, tok, t.Host, h.Sessions)
+	// One query: the session, and for a client its account and workspace name.
+	cs, err := h.Auth.ClientSessionByToken(c, tok, t.Host, h.Sessions)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	sess := cs.Session
 	if t.Kind == tenant.AgencyHost && (t.Site == nil || sess.AgencyID != t.Site.Agency.ID) {
 		return nil, nil
 	}
@@ -89,18 +91,19 @@ func (h *Handler) loadClient(c *gin.Context) (*client, error) {
 	}
 	switch sess.Kind {
 	case auth.KindClient:
-		a, err := h.Auth.PortalAccountByID(c, sess.AgencyID, sess.SubjectID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
+		a := cs.Account
 		expired := sess.SecondFactorPending && store.Now().Sub(sess.CreatedAt) > auth.PendingSecondFactorTTL
-		if err != nil || !a.Enabled || a.SessionVersion != sess.SessionVersion || expired {
+		if a == nil || !a.Enabled || a.SessionVersion != sess.SessionVersion || expired {
 			// Revoked or reset: this session is over, on its very next request.
 			_ = h.Auth.DeleteSession(c, tok)
 			auth.ClearSessionCookie(c.Writer, c.Request)
 			return nil, nil
 		}
-		return h.withWorkspace(c, &client{Account: a, Site: site, Session: sess, Token: tok})
+		if cs.WorkspaceName == "" {
+			return nil, nil // no workspace, no portal
+		}
+		w := &workspace.Workspace{ID: a.WorkspaceID, AgencyID: a.AgencyID, Name: cs.WorkspaceName}
+		return &client{Account: a, Workspace: w, Site: site, Session: sess, Token: tok}, nil
 	case auth.KindStaff:
 		if sess.PreviewWorkspaceID == "" || sess.SecondFactorPending {
 			return nil, nil

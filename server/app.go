@@ -81,8 +81,9 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a := &App{
 		cfg: cfg, db: db, resolver: resolver, renderer: renderer, bundle: bundle,
 		brands: branding.NewStore(db), proxies: cfg.TrustedProxies,
-		// One hashing slot per core: a flood of sign-ins gets 429, not a stalled CPU.
-		hashes: auth.NewHashPool(runtime.NumCPU(), auth.DefaultParams()),
+		// One hashing slot per core but one: a flood of sign-ins gets 429 and
+		// always leaves a core to the pages (see BENCHMARKS.md, login flood).
+		hashes: auth.NewHashPool(max(1, runtime.NumCPU()-1), auth.DefaultParams()),
 		domains: &certs.Domains{
 			Store:    tenant.NewStore(db),
 			Verifier: certs.NewVerifier(cfg.DNSResolver, cfg.CNAMETarget),

@@ -33,6 +33,8 @@ func commands() []command {
 		{"domain approve", "mark a custom domain verified without DNS: HOSTNAME", runDomainApprove},
 		{"domain list", "list custom domains with their DNS and certificate status [--agency SLUG]", runDomainList},
 		{"demo", "create (idempotently) a demo agency full of sample data and print its logins", runDemo},
+		{"seed", "fill the database with synthetic agencies, workspaces and rows for benchmarks [--agencies N --workspaces-per-agency M --rows R --big]", runSeed},
+		{"loadtest", "measure a bare Gin handler and the portal dashboard side by side on 127.0.0.1 [--duration 5s --requests N --login-flood 200]", runLoadtest},
 		{"healthcheck", "ask the local server's /healthz (for container health checks)", runHealthcheck},
 	}
 }
