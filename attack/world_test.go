@@ -45,6 +45,7 @@ type world struct {
 	Tenants  *tenant.Store
 
 	ClientEmail map[string]string // by workspace key
+	StaffPass   string            // B's staff member's password (tests may change it)
 	TokenB      string            // API key of agency B
 	TokenA      string            // API key of agency A
 	RateA       *tenant.Rate
@@ -56,7 +57,7 @@ func newWorld(t *testing.T, db testdb.DB, opts ...func(*server.Config)) *world {
 	t.Helper()
 	f := fixture.New(t, db.DB)
 	w := &world{Env: servertest.New(t, db, opts...), F: f, Accounts: auth.NewStore(db.DB), Tenants: tenant.NewStore(db.DB),
-		ClientEmail: map[string]string{}}
+		ClientEmail: map[string]string{}, StaffPass: staffPassword}
 	staffHash, err := auth.HashPassword(staffPassword, auth.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +118,7 @@ func (w *world) client(t *testing.T, key string) *servertest.Browser {
 func (w *world) staffB(t *testing.T) *servertest.Browser {
 	t.Helper()
 	b := w.Browser()
-	r := b.Post(hostB, "/staff/login", servertest.Values("email", w.F.StaffB.Email, "password", staffPassword))
+	r := b.Post(hostB, "/staff/login", servertest.Values("email", w.F.StaffB.Email, "password", w.StaffPass))
 	if r.Status != http.StatusSeeOther || b.Cookie(hostB, "session") == nil {
 		t.Fatalf("staff B sign-in = %d: %.300s", r.Status, r.Body)
 	}
