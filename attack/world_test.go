@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uptrace/bun"
+
 	"workrate/access"
 	"workrate/auth"
 	"workrate/server"
@@ -171,3 +173,6 @@ func leaks(t *testing.T, what string, r *servertest.Response, forbidden []string
 		t.Errorf("%s = %d leaks %v: %.300s", what, r.Status, slices.Compact(l), r.Body)
 	}
 }
+
+// bunIdent quotes a column name.
+func bunIdent(s string) bun.Ident { return bun.Ident(s) }
