@@ -197,3 +197,27 @@ func TestTrustedProxy(t *testing.T) {
 		t.Errorf("X-Forwarded-Host from a trusted proxy = %d, want B's sign-in page", r.Status)
 	}
 }
+
+// TestOtherSurfaceKeepsSession: a link to the back office or the console,
+// followed by a signed-in client (or sent by another site: SameSite=Lax
+// cookies go with top-level GETs), does not end the client's session.
+func TestOtherSurfaceKeepsSession(t *testing.T) {
+	db := testdb.SQLite(t)
+	w := newWorld(t, db)
+	c := w.client(t, "A1")
+	for _, p := range []string{"/staff/workspaces", "/staff/settings", "/operator/agencies"} {
+		c.Get(hostA, p)
+		if r := c.Get(hostA, "/tickets"); r.Status != http.StatusOK {
+			t.Errorf("after GET %s the client's session is gone: %d", p, r.Status)
+		}
+	}
+	// On the platform host, a staff session survives a link to the console.
+	s := w.Browser()
+	if r := s.Post(platformHost, "/staff/login", servertest.Values("email", w.F.StaffB.Email, "password", w.StaffPass)); r.Status != http.StatusSeeOther {
+		t.Fatalf("staff sign-in on the platform = %d", r.Status)
+	}
+	s.Get(platformHost, "/operator/agencies")
+	if r := s.Get(platformHost, "/staff/workspaces"); r.Status != http.StatusOK {
+		t.Errorf("after a link to the console the staff session is gone: %d", r.Status)
+	}
+}
