@@ -30,7 +30,8 @@ func (h *Handler) requireStaff(c *gin.Context) {
 			h.renderer.Fail(c, fmt.Errorf("staff session: %w", err))
 			return
 		}
-		auth.ClearSessionCookie(c.Writer, c.Request)
+		// The cookie stays: it may hold a live session of another kind on
+		// this host (a client's), which a link here must not end.
 		c.Abort()
 		target := "/staff/login"
 		if c.Request.Method == http.MethodGet {

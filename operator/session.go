@@ -26,7 +26,8 @@ func (h *Handler) requireOperator(c *gin.Context) {
 			h.renderer.Fail(c, fmt.Errorf("operator session: %w", err))
 			return
 		}
-		auth.ClearSessionCookie(c.Writer, c.Request)
+		// The cookie stays: it may hold a live session of another kind on
+		// this host (a client's), which a link here must not end.
 		c.Abort()
 		target := "/operator/login"
 		if c.Request.Method == http.MethodGet {

@@ -53,6 +53,14 @@ func New(t testing.TB, db testdb.DB, opts ...func(*server.Config)) *Env {
 	return &Env{T: t, DB: db, App: app, Cfg: cfg}
 }
 
+// For returns the same app reporting to t: fuzz targets use it, since a
+// testing.F may not be used inside f.Fuzz.
+func (e *Env) For(t testing.TB) *Env {
+	c := *e
+	c.T = t
+	return &c
+}
+
 // Reload makes the host map pick up rows written since start at once.
 func (e *Env) Reload() {
 	e.T.Helper()
