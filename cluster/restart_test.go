@@ -172,7 +172,8 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if _, err := tenant.NewStore(db.DB).CreateAgency(ctx, "After Restart", "after-restart"); err != nil {
 		t.Fatal(err)
 	}
-	if d, ok := eventually(3*time.Second, func() bool {
+	// The listener retries every 2 s at most, and reloads everything once back.
+	if d, ok := eventually(8*time.Second, func() bool {
 		return env.App.Resolver().Resolve("after-restart.localhost").Kind == tenant.AgencyHost
 	}); !ok {
 		t.Errorf("agency created after the restart not served after %v: the listener did not reconnect", d)

@@ -33,7 +33,7 @@ func (r *Resolver) Listen(ctx context.Context, db *bun.DB) {
 			return
 		case <-time.After(backoff):
 		}
-		backoff = min(2*backoff, 10*time.Second)
+		backoff = min(2*backoff, 2*time.Second)
 	}
 }
 
