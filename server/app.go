@@ -81,9 +81,11 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a := &App{
 		cfg: cfg, db: db, resolver: resolver, renderer: renderer, bundle: bundle,
 		brands: branding.NewStore(db), proxies: cfg.TrustedProxies,
-		// One hashing slot per core but one: a flood of sign-ins gets 429 and
-		// always leaves a core to the pages (see BENCHMARKS.md, login flood).
-		hashes: auth.NewHashPool(max(1, runtime.NumCPU()-1), auth.DefaultParams()),
+		// One hashing slot per core (issue 4): a flood of sign-ins gets 429 at
+		// once instead of stalling the CPU. BENCHMARKS.md measured NumCPU-1
+		// slots (a core always left to the pages) halving the flood's p99; on
+		// two cores that leaves one sign-in at a time, so it is not the default.
+		hashes: auth.NewHashPool(runtime.NumCPU(), auth.DefaultParams()),
 		domains: &certs.Domains{
 			Store:    tenant.NewStore(db),
 			Verifier: certs.NewVerifier(cfg.DNSResolver, cfg.CNAMETarget),
