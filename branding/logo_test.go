@@ -19,6 +19,8 @@ import (
 	"testing"
 
 	"golang.org/x/image/webp"
+
+	"workrate/branding/brandingtest"
 )
 
 // webpLossless1x1 is a 1×1 fully transparent lossless (VP8L) WebP.
@@ -143,65 +145,6 @@ func bombPNG(t testing.TB, w, h int, validIDAT bool) []byte {
 	return append(out, pngChunk("IEND", nil)...)
 }
 
-// bitWriter writes LSB-first bit streams as used by VP8L.
-type bitWriter struct {
-	buf []byte
-	acc uint64
-	n   uint
-}
-
-func (w *bitWriter) write(v uint64, bits uint) {
-	w.acc |= v << w.n
-	w.n += bits
-	for w.n >= 8 {
-		w.buf = append(w.buf, byte(w.acc))
-		w.acc >>= 8
-		w.n -= 8
-	}
-}
-
-func (w *bitWriter) bytes() []byte {
-	if w.n > 0 {
-		w.buf = append(w.buf, byte(w.acc))
-		w.acc, w.n = 0, 0
-	}
-	return w.buf
-}
-
-// solidWebP encodes a w×h single-colour lossless WebP (w, h ≤ 16384). Each of
-// the five prefix codes holds a single symbol, so pixels cost zero bits and
-// even a huge canvas is a few dozen bytes.
-func solidWebP(w, h int, c color.NRGBA) []byte {
-	var bw bitWriter
-	bw.write(0x2f, 8) // VP8L signature
-	bw.write(uint64(w-1), 14)
-	bw.write(uint64(h-1), 14)
-	bw.write(1, 1) // alpha is used
-	bw.write(0, 3) // version 0
-	bw.write(0, 1) // no transform
-	bw.write(0, 1) // no colour cache
-	bw.write(0, 1) // no meta prefix codes
-	for _, sym := range []uint8{c.G, c.R, c.B, c.A} {
-		bw.write(1, 1) // simple code
-		bw.write(0, 1) // one symbol
-		bw.write(1, 1) // 8-bit symbol
-		bw.write(uint64(sym), 8)
-	}
-	bw.write(1, 1) // distance: simple code,
-	bw.write(0, 1) // one symbol,
-	bw.write(0, 1) // 1-bit symbol,
-	bw.write(0, 1) // symbol 0
-	payload := bw.bytes()
-	if len(payload)%2 == 1 {
-		payload = append(payload, 0)
-	}
-	out := []byte("RIFF")
-	out = binary.LittleEndian.AppendUint32(out, uint32(4+8+len(payload)))
-	out = append(out, "WEBPVP8L"...)
-	out = binary.LittleEndian.AppendUint32(out, uint32(len(payload)))
-	return append(out, payload...)
-}
-
 func TestWebPFixturesAreValid(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -214,8 +157,8 @@ func TestWebPFixturesAreValid(t *testing.T) {
 		{name: "lossless 1x1 literal", data: webpLossless1x1, wantW: 1, wantH: 1, wantPixel: color.NRGBA{}, checkPixel: true},
 		{name: "lossy 1x1 literal", data: webpLossy1x1, wantW: 1, wantH: 1},
 		{name: "alpha 1x1 literal", data: webpAlpha1x1, wantW: 1, wantH: 1},
-		{name: "generated solid 30x10", data: solidWebP(30, 10, color.NRGBA{R: 0x4f, G: 0x46, B: 0xe5, A: 0xff}), wantW: 30, wantH: 10, wantPixel: color.NRGBA{R: 0x4f, G: 0x46, B: 0xe5, A: 0xff}, checkPixel: true},
-		{name: "generated solid 3x7 translucent", data: solidWebP(3, 7, color.NRGBA{R: 1, G: 2, B: 3, A: 0x80}), wantW: 3, wantH: 7, wantPixel: color.NRGBA{R: 1, G: 2, B: 3, A: 0x80}, checkPixel: true},
+		{name: "generated solid 30x10", data: brandingtest.WebP(30, 10, color.NRGBA{R: 0x4f, G: 0x46, B: 0xe5, A: 0xff}), wantW: 30, wantH: 10, wantPixel: color.NRGBA{R: 0x4f, G: 0x46, B: 0xe5, A: 0xff}, checkPixel: true},
+		{name: "generated solid 3x7 translucent", data: brandingtest.WebP(3, 7, color.NRGBA{R: 1, G: 2, B: 3, A: 0x80}), wantW: 3, wantH: 7, wantPixel: color.NRGBA{R: 1, G: 2, B: 3, A: 0x80}, checkPixel: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,7 +203,7 @@ func TestProcessLogoAccepts(t *testing.T) {
 		{name: "webp lossless literal", data: webpLossless1x1, wantW: 1, wantH: 1, wantPixel: &color.NRGBA{}},
 		{name: "webp lossy literal", data: webpLossy1x1, wantW: 1, wantH: 1},
 		{name: "webp alpha literal", data: webpAlpha1x1, wantW: 1, wantH: 1},
-		{name: "webp generated", data: solidWebP(30, 10, brand), wantW: 30, wantH: 10, wantPixel: &brand},
+		{name: "webp generated", data: brandingtest.WebP(30, 10, brand), wantW: 30, wantH: 10, wantPixel: &brand},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -330,7 +273,7 @@ func TestProcessLogoHash(t *testing.T) {
 func TestProcessLogoRejects(t *testing.T) {
 	pngData := encodePNG(t, testImage(40, 20))
 	jpegData := encodeJPEG(t, testImage(48, 32))
-	webpData := solidWebP(30, 10, color.NRGBA{R: 1, G: 2, B: 3, A: 0xff})
+	webpData := brandingtest.WebP(30, 10, color.NRGBA{R: 1, G: 2, B: 3, A: 0xff})
 	script := []byte("<script>alert(document.cookie)</script>")
 
 	badCRC := append([]byte{}, pngData...)
@@ -363,7 +306,7 @@ func TestProcessLogoRejects(t *testing.T) {
 		{name: "webp with script appended", data: append(append([]byte{}, webpData...), script...), want: ErrLogoTrailingData},
 		{name: "png bomb 10000x10000 valid idat", data: bombPNG(t, 10000, 10000, true), want: ErrLogoDimensions},
 		{name: "png bomb 10000x10000 garbage idat", data: bombPNG(t, 10000, 10000, false), want: ErrLogoDimensions},
-		{name: "webp bomb 10000x10000", data: solidWebP(10000, 10000, color.NRGBA{A: 0xff}), want: ErrLogoDimensions},
+		{name: "webp bomb 10000x10000", data: brandingtest.WebP(10000, 10000, color.NRGBA{A: 0xff}), want: ErrLogoDimensions},
 		{name: "png one pixel too wide", data: encodePNG(t, testImage(MaxLogoPixels+1, 1)), want: ErrLogoDimensions},
 		{name: "png one pixel too tall", data: encodePNG(t, testImage(1, MaxLogoPixels+1)), want: ErrLogoDimensions},
 		{name: "jpeg too wide", data: encodeJPEG(t, solidImage(MaxLogoPixels+1, 8, color.NRGBA{A: 0xff})), want: ErrLogoDimensions},
@@ -406,7 +349,7 @@ func TestBombHeadersAreWellFormed(t *testing.T) {
 	}{
 		{name: "png", data: bombPNG(t, 10000, 10000, true), config: png.DecodeConfig},
 		{name: "png garbage idat", data: bombPNG(t, 10000, 10000, false), config: png.DecodeConfig},
-		{name: "webp", data: solidWebP(10000, 10000, color.NRGBA{A: 0xff}), config: webp.DecodeConfig},
+		{name: "webp", data: brandingtest.WebP(10000, 10000, color.NRGBA{A: 0xff}), config: webp.DecodeConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -557,7 +500,7 @@ func fuzzSeeds(t testing.TB) [][]byte {
 		webpLossless1x1,
 		webpLossy1x1,
 		webpAlpha1x1,
-		solidWebP(5, 3, color.NRGBA{R: 9, G: 8, B: 7, A: 6}),
+		brandingtest.WebP(5, 3, color.NRGBA{R: 9, G: 8, B: 7, A: 6}),
 		append(append([]byte{}, pngData...), "<script>alert(1)</script>"...),
 		append(append([]byte{}, jpegData...), 0, 0),
 		pngData[:len(pngData)/2],
