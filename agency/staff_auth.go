@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,12 +31,7 @@ func (h *Handler) requireStaff(c *gin.Context) {
 		}
 		// The cookie stays: it may hold a live session of another kind on
 		// this host (a client's), which a link here must not end.
-		c.Abort()
-		target := "/staff/login"
-		if c.Request.Method == http.MethodGet {
-			target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
-		}
-		c.Redirect(http.StatusSeeOther, target)
+		web.ToSignIn(c, "/staff/login")
 		return
 	}
 	site := tenant.FromContext(c).Site

@@ -3,8 +3,6 @@ package operator
 import (
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,12 +26,7 @@ func (h *Handler) requireOperator(c *gin.Context) {
 		}
 		// The cookie stays: it may hold a live session of another kind on
 		// this host (a client's), which a link here must not end.
-		c.Abort()
-		target := "/operator/login"
-		if c.Request.Method == http.MethodGet {
-			target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
-		}
-		c.Redirect(http.StatusSeeOther, target)
+		web.ToSignIn(c, "/operator/login")
 		return
 	}
 	c.Set(operatorKey, op)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -186,12 +185,7 @@ func (h *Handler) requireClient(c *gin.Context) {
 // admit lets cl through, or sends nobody to the sign-in page.
 func (h *Handler) admit(c *gin.Context, cl *client) {
 	if cl == nil {
-		target := "/login"
-		if c.Request.Method == http.MethodGet && c.Request.URL.Path != "/" {
-			target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
-		}
-		c.Redirect(http.StatusSeeOther, target)
-		c.Abort()
+		web.ToSignIn(c, "/login")
 		return
 	}
 	if target := h.gate(cl, c.Request.URL.Path); target != "" {
