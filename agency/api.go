@@ -16,6 +16,7 @@ import (
 	"workrate/auth"
 	"workrate/store"
 	"workrate/tenant"
+	"workrate/web"
 )
 
 // The API's error envelope: {"error":{"code":"…","message":"…"}}, plus
@@ -129,7 +130,40 @@ func decodeJSON(c *gin.Context, v any) error {
 		}
 		return apiErr(http.StatusBadRequest, "invalid_json", "the body must hold exactly one JSON document")
 	}
+	if !validText(reflect.ValueOf(v)) {
+		return apiErr(http.StatusBadRequest, "invalid_text", "text must be UTF-8 without NUL characters")
+	}
 	return nil
+}
+
+// validText reports whether every string reachable from v is web.ValidText
+// (JSON can carry a NUL as \u0000, which no query can store).
+func validText(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return web.ValidText(v.String())
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil() || validText(v.Elem())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() && !validText(v.Field(i)) {
+				return false
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if !validText(v.Index(i)) {
+				return false
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if !validText(it.Key()) || !validText(it.Value()) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // jsonError explains a decoding failure.

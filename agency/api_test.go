@@ -186,3 +186,29 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 }
+
+// A NUL escaped in JSON (or in the query) is refused as invalid text with a
+// 400, never passed on to a query that cannot store it.
+func TestAPIRefusesUnstorableText(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			w := newWorld(t, db)
+			key := w.apiKey(w.A)
+			b := w.env.Browser()
+			for _, c := range []struct{ method, path, body string }{
+				{http.MethodPost, "/api/v1/workspaces", `{"name":"Bake\u0000ry","contact_email":"a@b.example"}`},
+				{http.MethodPost, "/api/v1/domains", `{"hostname":"\u0000"}`},
+				{http.MethodGet, "/api/v1/workspaces?q=%00", ""},
+			} {
+				r := b.JSON(c.method, w.hostA, c.path, key, c.body)
+				if code, _ := apiErrorOf(t, r); r.Status != http.StatusBadRequest || code != "invalid_text" {
+					t.Errorf("%s %s %s = %d %s; want 400 invalid_text", c.method, c.path, c.body, r.Status, r.Body)
+				}
+			}
+			r := b.JSON(http.MethodPost, w.hostA, "/api/v1/workspaces", key, `{"name":"Bakery","contact_email":"a@b.example"}`)
+			if r.Status != http.StatusCreated {
+				t.Errorf("the same workspace without the NUL = %d %s", r.Status, r.Body)
+			}
+		})
+	}
+}

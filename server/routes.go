@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/agency"
+	"workrate/web"
 )
 
 // routes builds the engine: what every request passes through, then each surface.
@@ -25,7 +26,7 @@ func (a *App) routes() *gin.Engine {
 	e.GET("/readyz", a.readyz)
 	e.GET("/static/*file", a.renderer.Assets().Serve)
 
-	site := e.Group("/", a.tenant(), a.brand(), a.locale(), a.crossOrigin())
+	site := e.Group("/", a.tenant(), a.brand(), a.locale(), a.crossOrigin(), web.CleanInput(a.badInput))
 	site.GET("/brand/theme/:file", a.serveTheme)
 	site.GET("/brand/logo/:file", a.page(a.serveLogo))
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
@@ -37,6 +38,17 @@ func (a *App) routes() *gin.Engine {
 
 	e.NoRoute(a.tenant(), a.brand(), a.locale(), a.notFound)
 	return e
+}
+
+// badInput answers a request whose text cannot be stored (a NUL byte,
+// invalid UTF-8): 400, in the API's envelope under /api/.
+func (a *App) badInput(c *gin.Context) {
+	if strings.HasPrefix(c.Request.URL.Path, agency.APIPrefix+"/") {
+		agency.WriteAPIError(c, http.StatusBadRequest, "invalid_text", "text must be UTF-8 without NUL characters")
+		return
+	}
+	a.brandSession(c)
+	a.renderer.Error(c, http.StatusBadRequest)
 }
 
 // notFound answers a path no route serves: the branded 404 page, or the

@@ -148,3 +148,39 @@ func TestCleanupRemovesEndedSessionsOnly(t *testing.T) {
 		})
 	}
 }
+
+// Text no database column can hold (a NUL byte, invalid UTF-8) is refused
+// with the 400 page wherever it comes in, never a 500.
+func TestUnstorableTextIsRefused(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			if _, err := tenant.NewStore(db.DB).CreateAgency(context.Background(), "Acme Studio", "acme"); err != nil {
+				t.Fatal(err)
+			}
+			env := servertest.New(t, db)
+			b := env.Browser()
+			form := "application/x-www-form-urlencoded"
+			cases := []struct {
+				name         string
+				method, path string
+				body         string
+			}{
+				{"NUL in a form field", http.MethodPost, "/login", "email=%00&password=x"},
+				{"NUL in a form key", http.MethodPost, "/login", "email=a%40b.c&password=x&%00=1"},
+				{"invalid UTF-8 in a form field", http.MethodPost, "/login", "email=%ff%fe&password=x"},
+				{"NUL in the query", http.MethodGet, "/login?next=%2F%00", ""},
+				{"NUL in the path", http.MethodGet, "/tickets/%00", ""},
+			}
+			for _, c := range cases {
+				r := b.Do(c.method, "acme.localhost", c.path, strings.NewReader(c.body), form)
+				if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "Invalid request") {
+					t.Errorf("%s: %d %.120q; want the 400 page", c.name, r.Status, r.Body)
+				}
+			}
+			// The same sign-in without the NUL is answered normally.
+			if r := b.Do(http.MethodPost, "acme.localhost", "/login", strings.NewReader("email=a%40b.c&password=x"), form); r.Status != http.StatusUnauthorized && r.Status != http.StatusOK {
+				t.Errorf("ordinary failed sign-in = %d", r.Status)
+			}
+		})
+	}
+}
