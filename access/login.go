@@ -79,6 +79,18 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*auth.PortalAcco
 		}
 	}
 
+	// One attempt at a time per address and account on this instance, from
+	// the throttle check to the record, so that a burst is not all hashed.
+	keys := []string{auth.AddressKey(req.IP)}
+	for i := range candidates {
+		keys = append(keys, auth.AccountKey(candidates[i].ID))
+	}
+	done, err := s.pool.Turn(ctx, keys...)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+
 	// Throttle before any hashing: a throttled attempt costs no hash.
 	if len(candidates) == 0 {
 		wait, err := s.auth.Throttled(ctx, "", req.IP)

@@ -67,9 +67,16 @@ func (h *Handler) login(c *gin.Context) error {
 			return err
 		}
 	}
+	keys := []string{auth.AddressKey(attempt.IP)}
 	if st != nil {
 		attempt.AccountID = st.ID
+		keys = append(keys, auth.AccountKey(st.ID))
 	}
+	done, err := h.hashes.Turn(c, keys...)
+	if err != nil {
+		return h.loginBusy(c, form)
+	}
+	defer done()
 	wait, err := h.auth.Throttled(c, attempt.AccountID, attempt.IP)
 	if err != nil {
 		return err

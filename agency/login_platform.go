@@ -42,14 +42,8 @@ func choiceCookieName(tls bool) string {
 func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string) error {
 	t := tenant.FromContext(c)
 	base := auth.Attempt{Kind: auth.KindStaff, Email: strings.ToLower(form.Email), IP: c.ClientIP(), Host: t.Host}
-	wait, err := h.auth.Throttled(c, "", base.IP)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		return h.loginThrottled(c, form, base, wait)
-	}
 	var candidates []auth.Staff
+	keys := []string{auth.AddressKey(base.IP)}
 	if email, err := auth.NormalizeEmail(form.Email); err == nil {
 		all, err := h.auth.StaffByEmailAnyAgency(c, email, maxPlatformMatch)
 		if err != nil {
@@ -58,8 +52,21 @@ func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string)
 		for _, st := range all {
 			if site := h.resolver.SiteByID(st.AgencyID); site != nil && site.Agency.Active() {
 				candidates = append(candidates, st)
+				keys = append(keys, auth.AccountKey(st.ID))
 			}
 		}
+	}
+	done, err := h.hashes.Turn(c, keys...)
+	if err != nil {
+		return h.loginBusy(c, form)
+	}
+	defer done()
+	wait, err := h.auth.Throttled(c, "", base.IP)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return h.loginThrottled(c, form, base, wait)
 	}
 	if len(candidates) == 0 {
 		if err := h.hashes.VerifyDummy(password); err != nil {

@@ -40,6 +40,14 @@ func (h *Handler) showLogin(c *gin.Context) error {
 	return h.renderLogin(c, http.StatusOK, loginPage{Next: c.Query("next")})
 }
 
+// loginBusy answers an attempt that found no free hashing slot or waited too
+// long for its turn: 429, try again in a moment.
+func (h *Handler) loginBusy(c *gin.Context, form loginPage) error {
+	c.Header("Retry-After", "1")
+	form.Error = h.localizer(c).T("operator.login.busy")
+	return h.renderLogin(c, http.StatusTooManyRequests, form)
+}
+
 func (h *Handler) renderLogin(c *gin.Context, status int, p loginPage) error {
 	l := h.localizer(c)
 	return h.renderer.HTML(c, status, "operator/login", web.View{Title: l.T("operator.login.title"), Surface: web.SurfacePublic, Data: p})
@@ -61,9 +69,16 @@ func (h *Handler) login(c *gin.Context) error {
 			return err
 		}
 	}
+	keys := []string{auth.AddressKey(attempt.IP)}
 	if op != nil {
 		attempt.AccountID = op.ID
+		keys = append(keys, auth.AccountKey(op.ID))
 	}
+	done, err := h.hashes.Turn(c, keys...)
+	if err != nil {
+		return h.loginBusy(c, form)
+	}
+	defer done()
 	wait, err := h.auth.Throttled(c, attempt.AccountID, attempt.IP)
 	if err != nil {
 		return err
@@ -84,9 +99,7 @@ func (h *Handler) login(c *gin.Context) error {
 		attempt.Reason = auth.ReasonWrongPassword
 	}
 	if errors.Is(err, auth.ErrBusy) {
-		c.Header("Retry-After", "1")
-		form.Error = h.localizer(c).T("operator.login.busy")
-		return h.renderLogin(c, http.StatusTooManyRequests, form)
+		return h.loginBusy(c, form)
 	}
 	if !ok || err != nil {
 		h.record(c, attempt)

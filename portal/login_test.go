@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -270,3 +271,40 @@ func TestLanguageSavedOnAccount(t *testing.T) {
 }
 
 var _ = server.Config{}
+
+// A burst of concurrent wrong passwords for one account is hashed no more
+// often than the throttle allows: each attempt waits for the one before it
+// to be recorded, then finds the account locked and costs no hash.
+func TestLoginBurstIsHashedOnlyUpToTheThrottle(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			s := newSite(t, db)
+			s.grant(t, s.A, s.A1, "client@example.com", "temporary-pass-31", "tickets")
+			const burst = 24
+			statuses := make(chan int, burst)
+			var wg sync.WaitGroup
+			for range burst {
+				wg.Go(func() {
+					r := s.Browser().Post(acme, "/login", servertest.Values("email", "client@example.com", "password", "wrong-password-1"))
+					statuses <- r.Status
+				})
+			}
+			wg.Wait()
+			close(statuses)
+			count := map[int]int{}
+			for st := range statuses {
+				count[st]++
+			}
+			if count[http.StatusUnauthorized] != auth.MaxAccountFailures || count[http.StatusTooManyRequests] != burst-auth.MaxAccountFailures {
+				t.Fatalf("answers %v: want %d wrong passwords (hashed) and the rest throttled", count, auth.MaxAccountFailures)
+			}
+			var hashed int
+			if err := db.NewRaw("SELECT COUNT(*) FROM login_attempts WHERE reason = ?", auth.ReasonWrongPassword).Scan(ctx, &hashed); err != nil {
+				t.Fatal(err)
+			}
+			if hashed != auth.MaxAccountFailures {
+				t.Fatalf("%d attempts recorded as hashed wrong passwords, want %d", hashed, auth.MaxAccountFailures)
+			}
+		})
+	}
+}
