@@ -138,8 +138,14 @@ func newFromFS(fsys fs.FS) (*Bundle, error) {
 	}
 	// Localizers are built only after every message has been added: go-i18n
 	// bundles must not be modified while localizers read from them.
+	var plainIDs []string
+	for id, m := range b.messages[DefaultLang] {
+		if isPlain(m) {
+			plainIDs = append(plainIDs, id)
+		}
+	}
 	for i, s := range sp {
-		b.localizers[s.lang.Tag] = newLocalizer(ib, s, tags[i])
+		b.localizers[s.lang.Tag] = newLocalizer(ib, s, tags[i], plainIDs)
 	}
 	return b, nil
 }

@@ -2,6 +2,7 @@ package locale
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -28,18 +29,34 @@ type Localizer struct {
 	date        string
 	dateTime    string
 	symbolFirst bool
+	// plain holds the text of every message without template actions or
+	// plural forms, rendered once: most T calls (labels, buttons, badges)
+	// are a map read instead of a text/template execution.
+	plain map[string]string
 }
 
-// newLocalizer builds the Localizer of one supported language.
-func newLocalizer(b *i18n.Bundle, s langSpec, tag language.Tag) *Localizer {
-	return &Localizer{
+// newLocalizer builds the Localizer of one supported language; plainIDs are
+// the messages T may answer from memory.
+func newLocalizer(b *i18n.Bundle, s langSpec, tag language.Tag, plainIDs []string) *Localizer {
+	l := &Localizer{
 		lang:        s.lang.Tag,
 		loc:         i18n.NewLocalizer(b, s.lang.Tag),
 		printer:     message.NewPrinter(tag),
 		date:        s.date,
 		dateTime:    s.dateTime,
 		symbolFirst: s.symbolFirst,
+		plain:       make(map[string]string, len(plainIDs)),
 	}
+	for _, id := range plainIDs {
+		l.plain[id] = l.localize(id, &i18n.LocalizeConfig{MessageID: id})
+	}
+	return l
+}
+
+// isPlain reports whether m renders the same whatever the data: no plural
+// forms and no template actions.
+func isPlain(m *i18n.Message) bool {
+	return m.Zero == "" && m.One == "" && m.Two == "" && m.Few == "" && m.Many == "" && !strings.Contains(m.Other, "{{")
 }
 
 // Lang returns the localizer's language tag, e.g. "de".
@@ -52,6 +69,11 @@ func (l *Localizer) Lang() string {
 // missing in this language falls back to English; one missing in English
 // too (or that fails to render) yields the id itself. T never panics.
 func (l *Localizer) T(id string, args ...any) string {
+	if len(args) == 0 {
+		if text, ok := l.plain[id]; ok {
+			return text
+		}
+	}
 	return l.localize(id, &i18n.LocalizeConfig{
 		MessageID:    id,
 		TemplateData: templateData(args),

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 // fallbackBundle returns a bundle where German lacks some English ids.
@@ -161,4 +163,34 @@ func TestConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// A message without template actions or plurals is rendered once: T answers
+// it from memory, without allocating, exactly as go-i18n renders it.
+func TestPlainMessagesComeFromMemory(t *testing.T) {
+	b := MustNew()
+	for _, lang := range []string{"en", "de", "fr", "es"} {
+		l := b.Localizer(lang)
+		if len(l.plain) < 100 {
+			t.Fatalf("%s: only %d plain messages cached", lang, len(l.plain))
+		}
+		for id, text := range l.plain {
+			if want := l.localize(id, &i18n.LocalizeConfig{MessageID: id}); text != want {
+				t.Fatalf("%s %s: cached %q, go-i18n renders %q", lang, id, text, want)
+			}
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = l.T("nav.tickets") }); n != 0 {
+			t.Errorf("%s: T of a plain message allocates %.0f times", lang, n)
+		}
+	}
+	// Messages with data or plurals are not cached, and rendered with their data.
+	fb := fallbackBundle(t).Localizer("de")
+	for _, id := range []string{"only.en", "only.en.count"} {
+		if _, cached := fb.plain[id]; cached {
+			t.Errorf("%s is cached", id)
+		}
+	}
+	if got := fb.T("only.en", "Name", "Acme"); got != "Welcome, Acme" {
+		t.Errorf("templated message = %q", got)
+	}
 }
