@@ -17,6 +17,8 @@ type ClientSession struct {
 	// session is not a client's or the account no longer exists.
 	Account       *PortalAccount
 	WorkspaceName string
+	// DataVersion is the workspace's content version (workspaces.data_version).
+	DataVersion int64
 }
 
 // clientSessionRow is one joined row; the account's columns are NULL (and
@@ -25,6 +27,7 @@ type clientSessionRow struct {
 	S             Session       `bun:"embed:s_"`
 	A             PortalAccount `bun:"embed:a_"`
 	WorkspaceName string        `bun:"w_name"`
+	DataVersion   int64         `bun:"w_data_version"`
 }
 
 const clientSessionQuery = `SELECT
@@ -38,7 +41,7 @@ const clientSessionQuery = `SELECT
  a.tools AS a_tools, a.session_version AS a_session_version, a.language AS a_language,
  a.totp_mode AS a_totp_mode, a.totp_enabled AS a_totp_enabled,
  a.last_login_at AS a_last_login_at, a.created_at AS a_created_at, a.updated_at AS a_updated_at,
- w.name AS w_name
+ w.name AS w_name, w.data_version AS w_data_version
 FROM sessions AS s
 LEFT JOIN portal_accounts AS a ON s.kind = ? AND a.agency_id = s.agency_id AND a.id = s.subject_id
 LEFT JOIN workspaces AS w ON w.agency_id = a.agency_id AND w.id = a.workspace_id
@@ -65,6 +68,7 @@ func (s *Store) ClientSessionByToken(ctx context.Context, token, host string, p 
 	if row.A.ID != "" {
 		out.Account = &row.A
 		out.WorkspaceName = row.WorkspaceName
+		out.DataVersion = row.DataVersion
 	}
 	return out, nil
 }

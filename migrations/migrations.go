@@ -24,8 +24,10 @@ func all() (*migrate.Migrations, error) {
 	if err := ms.Discover(files); err != nil {
 		return nil, fmt.Errorf("migrations: discover: %w", err)
 	}
-	if err := registerTenantNotify(ms); err != nil {
-		return nil, fmt.Errorf("migrations: register: %w", err)
+	for _, register := range []func(*migrate.Migrations) error{registerTenantNotify, registerWorkspaceVersion} {
+		if err := register(ms); err != nil {
+			return nil, fmt.Errorf("migrations: register: %w", err)
+		}
 	}
 	return ms, nil
 }

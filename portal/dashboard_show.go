@@ -32,34 +32,60 @@ type dashboardPage struct {
 }
 
 // showDashboard shows active work, open items, recent client-visible activity
-// and shared notes, each part only for an enabled tool.
+// and shared notes, each part only for an enabled tool. Its content is kept
+// per workspace data version (dashboardCache): while nothing in the
+// workspace changed, the page costs the session check alone.
 func (h *Handler) showDashboard(c *gin.Context) error {
 	cl := clientOf(c)
+	l := web.LocalizerOf(c)
+	today := workspace.Today()
+	v := h.view(c, l.T("portal.dashboard.title"), nil)
+	variant := cl.Account.Tools + "|" + v.Lang + "|" + today
+	if html, ok := h.dashboards.get(cl.Workspace.ID, cl.Workspace.DataVersion, variant); ok {
+		v.Content = html
+		return h.Renderer.HTML(c, http.StatusOK, dashboardPageName, v)
+	}
+	p, err := h.dashboard(c, cl, today)
+	if err != nil {
+		return err
+	}
+	v.Data = p
+	if v.Content, err = h.Renderer.Content(c, dashboardPageName, v); err != nil {
+		return err
+	}
+	h.dashboards.put(cl.Workspace.ID, cl.Workspace.DataVersion, variant, v.Content)
+	return h.Renderer.HTML(c, http.StatusOK, dashboardPageName, v)
+}
+
+const dashboardPageName = "portal/dashboard"
+
+// dashboard reads the dashboard's parts: one query per part, whatever the
+// data size (see query_count_test.go).
+func (h *Handler) dashboard(c *gin.Context, cl *client, today string) (dashboardPage, error) {
 	sc := cl.Scope()
-	p := dashboardPage{Today: workspace.Today(), Tasks: cl.Has(workspace.ToolTasks),
+	p := dashboardPage{Today: today, Tasks: cl.Has(workspace.ToolTasks),
 		Tickets: cl.Has(workspace.ToolTickets), Invoices: cl.Has(workspace.ToolInvoices)}
-	// One query per part, whatever the data size (see query_count_test.go).
 	var err error
 	if p.Tasks {
 		if p.ActiveWork, err = h.Store.ActiveTasks(c, sc, dashboardItems); err != nil {
-			return err
+			return p, err
 		}
 	}
 	if p.Tickets {
 		if p.OpenTickets, p.OpenCount, err = h.Store.OpenTickets(c, sc, dashboardItems); err != nil {
-			return err
+			return p, err
 		}
 	}
 	if p.Invoices {
 		if p.Unpaid, p.UnpaidCount, p.OverdueCount, err = h.Store.UnpaidInvoices(c, sc, p.Today, dashboardItems); err != nil {
-			return err
+			return p, err
 		}
 	}
 	if p.Activity, err = h.Store.ActivityFor(c, sc, cl.Tools(), 10); err != nil {
-		return err
+		return p, err
 	}
 	if p.Notes, err = h.Store.Notes(c, sc); err != nil {
-		return err
+		return p, err
 	}
-	return h.render(c, http.StatusOK, "portal/dashboard", web.LocalizerOf(c).T("portal.dashboard.title"), p)
+	return p, nil
 }

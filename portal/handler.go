@@ -41,7 +41,8 @@ type Deps struct {
 // Handler serves the portal's pages. Create it with New.
 type Handler struct {
 	Deps
-	page func(func(*gin.Context) error) gin.HandlerFunc
+	page       func(func(*gin.Context) error) gin.HandlerFunc
+	dashboards dashboardCache
 }
 
 // New returns the portal's handler.
@@ -54,6 +55,11 @@ func New(d Deps) *Handler {
 
 // render fills the portal's frame (surface, nav, viewer, preview) and renders page.
 func (h *Handler) render(c *gin.Context, status int, page, title string, data any) error {
+	return h.Renderer.HTML(c, status, page, h.view(c, title, data))
+}
+
+// view is the portal's frame around data.
+func (h *Handler) view(c *gin.Context, title string, data any) web.View {
 	v := web.View{Surface: web.SurfacePublic, Data: data}
 	if cl := clientOf(c); cl != nil {
 		v.Surface = web.SurfacePortal
@@ -62,7 +68,7 @@ func (h *Handler) render(c *gin.Context, status int, page, title string, data an
 	}
 	h.Renderer.Frame(c, &v)
 	v.Title = title
-	return h.Renderer.HTML(c, status, page, v)
+	return v
 }
 
 // nav lists the enabled tools, in canonical order, and nothing else.

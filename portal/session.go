@@ -101,7 +101,7 @@ func (h *Handler) loadClient(c *gin.Context) (*client, error) {
 		if cs.WorkspaceName == "" {
 			return nil, nil // no workspace, no portal
 		}
-		w := &workspace.Workspace{ID: a.WorkspaceID, AgencyID: a.AgencyID, Name: cs.WorkspaceName}
+		w := &workspace.Workspace{ID: a.WorkspaceID, AgencyID: a.AgencyID, Name: cs.WorkspaceName, DataVersion: cs.DataVersion}
 		return &client{Account: a, Workspace: w, Site: site, Session: sess, Token: tok}, nil
 	case auth.KindStaff:
 		if sess.PreviewWorkspaceID == "" || sess.SecondFactorPending {

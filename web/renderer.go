@@ -27,7 +27,7 @@ var templateFS embed.FS
 
 // Renderer renders pages from templates parsed once at start-up.
 type Renderer struct {
-	pages  map[string]*template.Template
+	pages  map[string]map[string]*template.Template // language → page → template
 	assets *Assets
 	bundle *locale.Bundle
 	bufs   sync.Pool
@@ -35,10 +35,29 @@ type Renderer struct {
 
 // NewRenderer parses every template: layout/*.html are shared, every other
 // file is a page named by its path without ".html" ("portal/tickets").
+//
+// Templates are parsed once per language, with T, N and the formatting
+// functions (Date, DateTime, DateString, Money, Number, Quantity) bound to
+// that language's localizer: {{T "id"}} is a function call, where a method
+// on the view ({{.T "id"}}) made text/template look the method up by
+// reflection on every call, the largest part of rendering a page.
 func NewRenderer(bundle *locale.Bundle, assets *Assets) (*Renderer, error) {
-	r := &Renderer{pages: map[string]*template.Template{}, assets: assets, bundle: bundle}
+	r := &Renderer{pages: map[string]map[string]*template.Template{}, assets: assets, bundle: bundle}
 	r.bufs.New = func() any { return new(bytes.Buffer) }
-	base := template.New("").Funcs(r.funcs())
+	for _, lang := range bundle.Languages() {
+		pages, err := r.parse(bundle.Localizer(lang.Tag))
+		if err != nil {
+			return nil, err
+		}
+		r.pages[lang.Tag] = pages
+	}
+	return r, nil
+}
+
+// parse parses every page with the functions of localizer l.
+func (r *Renderer) parse(l *locale.Localizer) (map[string]*template.Template, error) {
+	pages := map[string]*template.Template{}
+	base := template.New("").Funcs(r.funcs()).Funcs(localized(l))
 	base, err := base.ParseFS(templateFS, "templates/layout/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
@@ -54,19 +73,33 @@ func NewRenderer(bundle *locale.Bundle, assets *Assets) (*Renderer, error) {
 		if _, err := t.ParseFS(templateFS, p); err != nil {
 			return fmt.Errorf("web: parse %s: %w", p, err)
 		}
-		r.pages[strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")] = t
+		pages[strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")] = t
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return r, nil
+	return pages, nil
+}
+
+// localized returns the template functions of localizer l.
+func localized(l *locale.Localizer) template.FuncMap {
+	return template.FuncMap{
+		"T":          l.T,
+		"N":          l.N,
+		"Date":       l.Date,
+		"DateTime":   l.DateTime,
+		"DateString": l.DateString,
+		"Money":      l.Money,
+		"Number":     l.Number,
+		"Quantity":   l.Quantity,
+	}
 }
 
 // Pages returns the names of every page template, for tests that render them all.
 func (r *Renderer) Pages() []string {
-	names := make([]string, 0, len(r.pages))
-	for n := range r.pages {
+	names := make([]string, 0, len(r.pages[locale.DefaultLang]))
+	for n := range r.pages[locale.DefaultLang] {
 		names = append(names, n)
 	}
 	return names
@@ -150,11 +183,11 @@ func (r *Renderer) Frame(c *gin.Context, v *View) {
 
 // HTML renders page with status. Authenticated pages are never cached.
 func (r *Renderer) HTML(c *gin.Context, status int, page string, v View) error {
-	t, ok := r.pages[page]
-	if !ok {
-		return fmt.Errorf("web: no page template %q", page)
-	}
 	r.Frame(c, &v)
+	t, ok := r.pages[v.Lang][page]
+	if !ok {
+		return fmt.Errorf("web: no page template %q in %q", page, v.Lang)
+	}
 	buf := r.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer r.bufs.Put(buf)
@@ -166,6 +199,22 @@ func (r *Renderer) HTML(c *gin.Context, status int, page string, v View) error {
 	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 	return nil
+}
+
+// Content renders only the content of page (its "content" template) for v,
+// framed like HTML would: a page's content can be kept and shown later
+// through View.Content.
+func (r *Renderer) Content(c *gin.Context, page string, v View) (template.HTML, error) {
+	r.Frame(c, &v)
+	t, ok := r.pages[v.Lang][page]
+	if !ok {
+		return "", fmt.Errorf("web: no page template %q in %q", page, v.Lang)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "content", v); err != nil {
+		return "", fmt.Errorf("web: render the content of %s: %w", page, err)
+	}
+	return template.HTML(buf.String()), nil // escaped by html/template as it rendered
 }
 
 // StatusError is an error that carries the HTTP status to answer with.

@@ -3,6 +3,8 @@
 package web
 
 import (
+	"html/template"
+
 	"github.com/gin-gonic/gin"
 
 	"workrate/branding"
@@ -46,6 +48,9 @@ type View struct {
 	Flash     string
 	Preview   bool // staff looking at a client's portal: a banner, nothing writable
 	Data      any
+	// Content, when set, is the page's content already rendered (see
+	// Renderer.Content); the layout shows it instead of rendering Data.
+	Content template.HTML
 }
 
 // T is a shortcut for templates: {{$.T "id"}}.

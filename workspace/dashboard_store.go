@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -13,42 +14,50 @@ import (
 
 // ActiveTasks returns up to limit of the scope's tasks in progress or in
 // review, by status then position: the dashboard's "active work" without
-// reading the board.
+// reading the board. Each status is read from its own index range, at most
+// limit rows, so a long column costs nothing (topPerValue).
 func (s *Store) ActiveTasks(ctx context.Context, sc Scope, limit int) ([]Task, error) {
 	if err := sc.check(); err != nil {
 		return nil, fmt.Errorf("workspace: active tasks: %w", err)
 	}
+	statuses := []string{TaskInProgress, TaskReview}
 	out := []Task{}
-	err := s.db.NewSelect().Model(&out).
-		Where("agency_id = ? AND workspace_id = ?", sc.AgencyID, sc.WorkspaceID).
-		Where("status IN (?)", bun.List([]string{TaskInProgress, TaskReview})).
-		OrderExpr(boardOrder).Order("position", "id").Limit(int64(limit)).Scan(ctx)
-	if err != nil {
+	q := s.topPerValue(statuses, func(status string) *bun.SelectQuery {
+		return s.db.NewSelect().Model((*Task)(nil)).
+			Where("agency_id = ? AND workspace_id = ? AND status = ?", sc.AgencyID, sc.WorkspaceID, status).
+			Order("position", "id").Limit(int64(limit))
+	})
+	if err := q.Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("workspace: active tasks of %s: %w", sc, store.Translate(err))
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b Task) int {
+		return cmp.Or(cmp.Compare(slices.Index(statuses, a.Status), slices.Index(statuses, b.Status)),
+			cmp.Compare(a.Position, b.Position), strings.Compare(a.ID, b.ID))
+	})
+	return out[:min(limit, len(out))], nil
 }
 
 // OpenTickets returns, in one query, up to perStatus of the scope's newest
 // tickets of each open status (in OpenTicketStatuses order) and the number
-// of open tickets in all.
+// of open tickets in all. Each status is read from its own index range
+// (topPerValue); the count is one index-only scan.
 func (s *Store) OpenTickets(ctx context.Context, sc Scope, perStatus int) ([]Ticket, int, error) {
 	if err := sc.check(); err != nil {
 		return nil, 0, fmt.Errorf("workspace: open tickets: %w", err)
 	}
+	order := OpenTicketStatuses()
+	count := s.db.NewSelect().Model((*Ticket)(nil)).ColumnExpr("COUNT(*)").
+		Where("agency_id = ? AND workspace_id = ? AND status IN (?)", sc.AgencyID, sc.WorkspaceID, bun.List(order))
 	var rows []struct {
 		Ticket `bun:",extend"`
-		Rank   int `bun:"status_rank"`
 		Total  int `bun:"open_total"`
 	}
-	inner := s.db.NewSelect().Model((*Ticket)(nil)).ColumnExpr("ticket.*").
-		ColumnExpr("ROW_NUMBER() OVER (PARTITION BY status ORDER BY id DESC) AS status_rank").
-		ColumnExpr("COUNT(*) OVER () AS open_total").
-		Where("agency_id = ? AND workspace_id = ?", sc.AgencyID, sc.WorkspaceID).
-		Where("status IN (?)", bun.List(OpenTicketStatuses()))
-	err := s.db.NewSelect().TableExpr("(?) AS open_ticket", inner).ColumnExpr("open_ticket.*").
-		Where("open_ticket.status_rank <= ?", perStatus).Scan(ctx, &rows)
-	if err != nil {
+	q := s.topPerValue(order, func(status string) *bun.SelectQuery {
+		return s.db.NewSelect().Model((*Ticket)(nil)).ColumnExpr("ticket.*").ColumnExpr("(?) AS open_total", count).
+			Where("agency_id = ? AND workspace_id = ? AND status = ?", sc.AgencyID, sc.WorkspaceID, status).
+			Order("id DESC").Limit(int64(perStatus))
+	})
+	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, 0, fmt.Errorf("workspace: open tickets of %s: %w", sc, store.Translate(err))
 	}
 	out := make([]Ticket, 0, len(rows))
@@ -57,14 +66,28 @@ func (s *Store) OpenTickets(ctx context.Context, sc Scope, perStatus int) ([]Tic
 		out = append(out, r.Ticket)
 		total = r.Total
 	}
-	order := OpenTicketStatuses()
 	slices.SortFunc(out, func(a, b Ticket) int {
-		if d := slices.Index(order, a.Status) - slices.Index(order, b.Status); d != 0 {
-			return d
-		}
-		return strings.Compare(b.ID, a.ID)
+		return cmp.Or(cmp.Compare(slices.Index(order, a.Status), slices.Index(order, b.Status)), strings.Compare(b.ID, a.ID))
 	})
 	return out, total, nil
+}
+
+// topPerValue joins with UNION ALL one query per value, each with its own
+// ORDER BY and LIMIT: PostgreSQL and SQLite then read at most the limit from
+// each value's index range, where one query over all values would read and
+// sort every matching row. Each part is a subquery because SQLite allows
+// ORDER BY and LIMIT only at the end of a compound SELECT.
+func (s *Store) topPerValue(values []string, part func(value string) *bun.SelectQuery) *bun.SelectQuery {
+	var q *bun.SelectQuery
+	for i, v := range values {
+		p := s.db.NewSelect().TableExpr("(?) AS ?", part(v), bun.Ident(fmt.Sprintf("part_%d", i))).ColumnExpr("*")
+		if q == nil {
+			q = p
+		} else {
+			q = q.UnionAll(p)
+		}
+	}
+	return q
 }
 
 // UnpaidInvoices returns, in one query, up to limit of the scope's unpaid

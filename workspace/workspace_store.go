@@ -21,6 +21,12 @@ type Workspace struct {
 	ContactEmail string    `bun:"contact_email" json:"contact_email"`
 	CreatedAt    time.Time `bun:"created_at" json:"created_at"`
 	UpdatedAt    time.Time `bun:"updated_at" json:"updated_at"`
+	// DataVersion moves on, by a database trigger, with every write to the
+	// workspace's content (tasks, tickets, comments, messages, invoices,
+	// notes, activity): what is cached under one version is still true.
+	// The application never writes it (scanonly: bun leaves it out of
+	// inserts and updates); Workspace reads it.
+	DataVersion int64 `bun:"data_version,scanonly" json:"-"`
 }
 
 // StaffScope is the agency team's scope on this workspace.
@@ -80,7 +86,8 @@ func (s *Store) Workspace(ctx context.Context, agencyID, id string) (*Workspace,
 
 func workspaceByID(ctx context.Context, db bun.IDB, agencyID, id string) (*Workspace, error) {
 	w := new(Workspace)
-	if err := db.NewSelect().Model(w).Where("agency_id = ? AND id = ?", agencyID, id).Scan(ctx); err != nil {
+	// data_version is scan-only: named here to be read.
+	if err := db.NewSelect().Model(w).ColumnExpr("?TableColumns, ?TableAlias.data_version").Where("agency_id = ? AND id = ?", agencyID, id).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("workspace: workspace %s: %w", id, store.Translate(err))
 	}
 	return w, nil

@@ -31,11 +31,11 @@ func TestSeedCreatesWhatItSays(t *testing.T) {
 				t.Fatalf("output: %v\n%s", err, buf.String())
 			}
 			// 3 agencies + 6 workspaces + 31 rows, then the big workspace's rows.
-			want := int64(3 + 6 + 31 + seedBigTickets + seedBigMessages + seedBigTasks + 2*seedBigInvoices)
+			want := int64(3 + 6 + 31 + seedBigTickets + seedBigMessages + seedBigTasks + 2*seedBigInvoices + seedBigActivity)
 			if out.Workspaces != 6 || out.RowsInserted != want {
 				t.Errorf("output = %+v, want 6 workspaces and %d rows", out, want)
 			}
-			for table, n := range map[string]int{"agencies": 4, "workspaces": 7, "tickets": 10 + seedBigTickets, "messages": 10 + seedBigMessages, "tasks": 11 + seedBigTasks, "invoices": seedBigInvoices} {
+			for table, n := range map[string]int{"agencies": 4, "workspaces": 7, "tickets": 10 + seedBigTickets, "messages": 10 + seedBigMessages, "tasks": 11 + seedBigTasks, "invoices": seedBigInvoices, "activity": seedBigActivity} {
 				got, err := db.NewSelect().Table(table).Count(ctx)
 				if err != nil || got != int64(n) {
 					t.Errorf("%s: %d rows (%v), want %d", table, got, err, n)
