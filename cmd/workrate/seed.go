@@ -30,7 +30,7 @@ const (
 	seedBigMessages = 10000
 	seedBigInvoices = 200
 	seedBigActivity = 2000 // recent activity, half of it internal
-	seedBatch       = 500 // rows per multi-row INSERT (SQLite)
+	seedBatch       = 500  // rows per multi-row INSERT (SQLite)
 )
 
 // runSeed fills the database with synthetic agencies, workspaces and rows
