@@ -93,7 +93,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*auth.PortalAcco
 
 	// Throttle before any hashing: a throttled attempt costs no hash.
 	if len(candidates) == 0 {
-		wait, err := s.auth.Throttled(ctx, "", req.IP)
+		wait, err := s.pool.Throttled(ctx, s.auth, "", req.IP)
 		if err != nil {
 			return nil, wrap("throttle", err)
 		}
@@ -104,7 +104,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*auth.PortalAcco
 		open := candidates[:0:0]
 		var shortest time.Duration
 		for i := range candidates {
-			wait, err := s.auth.Throttled(ctx, candidates[i].ID, req.IP)
+			wait, err := s.pool.Throttled(ctx, s.auth, candidates[i].ID, req.IP)
 			if err != nil {
 				return nil, wrap("throttle", err)
 			}

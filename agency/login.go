@@ -77,7 +77,7 @@ func (h *Handler) login(c *gin.Context) error {
 		return h.loginBusy(c, form)
 	}
 	defer done()
-	wait, err := h.auth.Throttled(c, attempt.AccountID, attempt.IP)
+	wait, err := h.hashes.Throttled(c, h.auth, attempt.AccountID, attempt.IP)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string)
 		return h.loginBusy(c, form)
 	}
 	defer done()
-	wait, err := h.auth.Throttled(c, "", base.IP)
+	wait, err := h.hashes.Throttled(c, h.auth, "", base.IP)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string)
 	for _, st := range candidates {
 		a := base
 		a.AgencyID, a.AccountID = st.AgencyID, st.ID
-		w, err := h.auth.Throttled(c, st.ID, "")
+		w, err := h.hashes.Throttled(c, h.auth, st.ID, "")
 		if err != nil {
 			return err
 		}

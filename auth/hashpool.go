@@ -16,6 +16,7 @@ type HashPool struct {
 	params Params
 	dummy  string // hash of a discarded random string with params, for VerifyDummy
 	turns  turns  // sign-in attempts in progress per address and account (Turn)
+	locks  locks  // lock-outs the database reported, until they end (Throttled)
 }
 
 // NewHashPool returns a pool running at most size hashes at once (size ≤ 0 means runtime.NumCPU()) with params p; it panics if p is invalid.

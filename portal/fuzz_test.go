@@ -72,6 +72,7 @@ func FuzzLoginForm(f *testing.F) {
 		}
 		// Wipe attempts so that throttling does not hide the handler.
 		_, _ = env.DB.NewDelete().Table("login_attempts").Where("1 = 1").Exec(context.Background())
+		env.App.Hashes().ForgetLocks()
 	})
 }
 
@@ -93,6 +94,7 @@ func FuzzPasswordForm(f *testing.F) {
 			t.Fatalf("password(%q, %q, %q) = %d", current, next, confirm, r.Status)
 		}
 		_, _ = env.DB.NewDelete().Table("login_attempts").Where("1 = 1").Exec(context.Background())
+		env.App.Hashes().ForgetLocks()
 	})
 }
 
