@@ -81,11 +81,11 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*auth.PortalAcco
 
 	// One attempt at a time per address and account on this instance, from
 	// the throttle check to the record, so that a burst is not all hashed.
-	keys := []string{auth.AddressKey(req.IP)}
+	ids := make([]string, 0, len(candidates))
 	for i := range candidates {
-		keys = append(keys, auth.AccountKey(candidates[i].ID))
+		ids = append(ids, candidates[i].ID)
 	}
-	done, err := s.pool.Turn(ctx, keys...)
+	done, err := s.pool.Turn(ctx, req.IP, ids...)
 	if err != nil {
 		return nil, err
 	}

@@ -67,12 +67,10 @@ func (h *Handler) login(c *gin.Context) error {
 			return err
 		}
 	}
-	keys := []string{auth.AddressKey(attempt.IP)}
 	if st != nil {
 		attempt.AccountID = st.ID
-		keys = append(keys, auth.AccountKey(st.ID))
 	}
-	done, err := h.hashes.Turn(c, keys...)
+	done, err := h.hashes.Turn(c, attempt.IP, attempt.AccountID)
 	if err != nil {
 		return h.loginBusy(c, form)
 	}

@@ -43,7 +43,6 @@ func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string)
 	t := tenant.FromContext(c)
 	base := auth.Attempt{Kind: auth.KindStaff, Email: strings.ToLower(form.Email), IP: c.ClientIP(), Host: t.Host}
 	var candidates []auth.Staff
-	keys := []string{auth.AddressKey(base.IP)}
 	if email, err := auth.NormalizeEmail(form.Email); err == nil {
 		all, err := h.auth.StaffByEmailAnyAgency(c, email, maxPlatformMatch)
 		if err != nil {
@@ -52,11 +51,14 @@ func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string)
 		for _, st := range all {
 			if site := h.resolver.SiteByID(st.AgencyID); site != nil && site.Agency.Active() {
 				candidates = append(candidates, st)
-				keys = append(keys, auth.AccountKey(st.ID))
 			}
 		}
 	}
-	done, err := h.hashes.Turn(c, keys...)
+	ids := make([]string, 0, len(candidates))
+	for _, st := range candidates {
+		ids = append(ids, st.ID)
+	}
+	done, err := h.hashes.Turn(c, base.IP, ids...)
 	if err != nil {
 		return h.loginBusy(c, form)
 	}

@@ -27,6 +27,9 @@ func (w *world) ageAttempts(t *testing.T, d time.Duration) {
 	if _, err := w.DB.NewUpdate().Table("login_attempts").Set("created_at = ?", store.Now().Add(-d)).Where("1 = 1").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// The app remembers the lock-outs the database reported until they end
+	// by the clock; time moved only in the database here.
+	w.App.Hashes().ForgetLocks()
 }
 
 // signInForm is one sign-in form of the product and its good credentials.

@@ -1,10 +1,8 @@
 package auth
 
 import (
-	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -36,21 +34,19 @@ type turn struct {
 	users int
 }
 
-// Turn waits until the attempt may run for every key, at most TurnWait or
-// until ctx ends, and returns the function that ends the turn; ErrBusy when
-// the wait is too long: the caller answers 429 without hashing. Keys are
-// taken in one order everywhere (addresses, then accounts, each sorted), so
-// two attempts never wait for each other. Take all of an attempt's keys in
-// one call, before its throttle check.
-func (hp *HashPool) Turn(ctx context.Context, keys ...string) (done func(), err error) {
-	keys = slices.Clone(keys)
-	rank := func(k string) int {
-		if strings.HasPrefix(k, "ip:") {
-			return 0
+// Turn waits until the sign-in attempt from address ip for accounts (their
+// ids; empty ones are skipped) may run, at most TurnWait or until ctx ends,
+// and returns the function that ends the turn; ErrBusy when the wait is too
+// long: the caller answers 429 without hashing. Keys are taken in one order
+// everywhere (the address, then the accounts sorted), so two attempts never
+// wait for each other. Take it before the attempt's throttle check.
+func (hp *HashPool) Turn(ctx context.Context, ip string, accounts ...string) (done func(), err error) {
+	keys := []string{AddressKey(ip)}
+	for _, id := range slices.Sorted(slices.Values(accounts)) {
+		if id != "" {
+			keys = append(keys, AccountKey(id))
 		}
-		return 1
 	}
-	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(rank(a), rank(b)), strings.Compare(a, b)) })
 	keys = slices.Compact(keys)
 	ctx, cancel := context.WithTimeout(ctx, TurnWait)
 	defer cancel()

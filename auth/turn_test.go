@@ -17,11 +17,11 @@ func TestTurnLetsOneAttemptAtATimePerKey(t *testing.T) {
 	for i := range 20 {
 		wg.Go(func() {
 			// Half share the address only, half also the account.
-			keys := []string{AddressKey("192.0.2.1")}
+			account := ""
 			if i%2 == 0 {
-				keys = append(keys, AccountKey("acc"))
+				account = "acc"
 			}
-			done, err := hp.Turn(ctx, keys...)
+			done, err := hp.Turn(ctx, "192.0.2.1", account)
 			if err != nil {
 				t.Error(err)
 				return
@@ -46,14 +46,14 @@ func TestTurnLetsOneAttemptAtATimePerKey(t *testing.T) {
 func TestTurnOtherKeysDoNotWait(t *testing.T) {
 	hp := NewHashPool(1, cheapParams)
 	ctx := context.Background()
-	done, err := hp.Turn(ctx, AddressKey("192.0.2.1"), AccountKey("a"))
+	done, err := hp.Turn(ctx, "192.0.2.1", "a")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer done()
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
-	other, err := hp.Turn(short, AddressKey("192.0.2.2"), AccountKey("b"))
+	other, err := hp.Turn(short, "192.0.2.2", "b")
 	if err != nil {
 		t.Fatalf("another address and account waited: %v", err)
 	}
@@ -63,21 +63,21 @@ func TestTurnOtherKeysDoNotWait(t *testing.T) {
 func TestTurnGivesUpAsBusy(t *testing.T) {
 	hp := NewHashPool(1, cheapParams)
 	ctx := context.Background()
-	done, err := hp.Turn(ctx, AccountKey("a"))
+	done, err := hp.Turn(ctx, "192.0.2.9", "a")
 	if err != nil {
 		t.Fatal(err)
 	}
 	short, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
 	defer cancel()
 	// The address is free, the account is not: nothing stays held.
-	if _, err := hp.Turn(short, AddressKey("192.0.2.1"), AccountKey("a")); !errors.Is(err, ErrBusy) {
+	if _, err := hp.Turn(short, "192.0.2.1", "a"); !errors.Is(err, ErrBusy) {
 		t.Fatalf("Turn on a held account = %v, want ErrBusy", err)
 	}
-	if n := hp.turns.waiting(); n != 1 {
-		t.Fatalf("%d keys remembered, want only the held account", n)
+	if n := hp.turns.waiting(); n != 2 {
+		t.Fatalf("%d keys remembered, want only the held attempt's address and account", n)
 	}
 	done()
-	again, err := hp.Turn(ctx, AddressKey("192.0.2.1"), AccountKey("a"))
+	again, err := hp.Turn(ctx, "192.0.2.1", "a")
 	if err != nil {
 		t.Fatalf("after the turn ended: %v", err)
 	}

@@ -69,12 +69,10 @@ func (h *Handler) login(c *gin.Context) error {
 			return err
 		}
 	}
-	keys := []string{auth.AddressKey(attempt.IP)}
 	if op != nil {
 		attempt.AccountID = op.ID
-		keys = append(keys, auth.AccountKey(op.ID))
 	}
-	done, err := h.hashes.Turn(c, keys...)
+	done, err := h.hashes.Turn(c, attempt.IP, attempt.AccountID)
 	if err != nil {
 		return h.loginBusy(c, form)
 	}

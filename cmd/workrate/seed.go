@@ -29,8 +29,9 @@ const (
 	seedBigTasks    = 1000
 	seedBigMessages = 10000
 	seedBigInvoices = 200
-	seedBigActivity = 2000 // recent activity, half of it internal
-	seedBatch       = 500  // rows per multi-row INSERT (SQLite)
+	seedBigActivity = 2000    // recent activity, half of it internal
+	seedBatch       = 500     // rows per multi-row INSERT (SQLite)
+	seedCopyChunk   = 200_000 // rows per COPY (PostgreSQL)
 )
 
 // runSeed fills the database with synthetic agencies, workspaces and rows
@@ -245,7 +246,12 @@ func (s *seeder) copy(ctx context.Context, table string, cols []string, n int, r
 	}
 	var err error
 	if s.pg {
-		err = s.copyPostgres(ctx, table, cols, n, row)
+		// One COPY per chunk: PostgreSQL checks the foreign keys and runs the
+		// statement's triggers when a COPY ends, and one of millions of rows
+		// would outlast the driver's read timeout.
+		for lo := 0; lo < n && err == nil; lo += seedCopyChunk {
+			err = s.copyPostgres(ctx, table, cols, min(seedCopyChunk, n-lo), func(i int) []any { return row(lo + i) })
+		}
 	} else {
 		err = s.insertBatches(ctx, table, cols, n, row)
 	}
