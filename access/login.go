@@ -98,6 +98,9 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*auth.PortalAcco
 			return nil, wrap("throttle", err)
 		}
 		if wait > 0 {
+			if !s.pool.RecordThrottled(req.IP, "") {
+				return nil, &ThrottledError{Wait: wait}
+			}
 			return nil, outcome(&ThrottledError{Wait: wait}, record(hostAgency, nil, false, auth.ReasonThrottled))
 		}
 	} else {
@@ -117,7 +120,9 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*auth.PortalAcco
 		if len(open) == 0 {
 			var errs []error
 			for i := range candidates {
-				errs = append(errs, record("", &candidates[i], false, auth.ReasonThrottled))
+				if s.pool.RecordThrottled(req.IP, candidates[i].ID) {
+					errs = append(errs, record("", &candidates[i], false, auth.ReasonThrottled))
+				}
 			}
 			return nil, outcome(&ThrottledError{Wait: shortest}, errs...)
 		}

@@ -167,8 +167,10 @@ func (h *Handler) loginFailed(c *gin.Context, form loginPage, a auth.Attempt, re
 }
 
 func (h *Handler) loginThrottled(c *gin.Context, form loginPage, a auth.Attempt, wait time.Duration) error {
-	a.Reason = auth.ReasonThrottled
-	h.record(c, a)
+	if h.hashes.RecordThrottled(a.IP, a.AccountID) {
+		a.Reason = auth.ReasonThrottled
+		h.record(c, a)
+	}
 	form.Error = h.localizer(c).N("staff.login.throttled", retryAfter(c, wait))
 	return h.renderLogin(c, http.StatusTooManyRequests, form)
 }

@@ -14,9 +14,16 @@ import (
 // throttle. The database stays the source of truth across instances: an
 // attempt that memory does not refuse is checked there.
 type locks struct {
-	mu    sync.Mutex
-	until map[string]time.Time
+	mu       sync.Mutex
+	until    map[string]time.Time
+	recorded map[string]time.Time // when a throttled attempt was last recorded, per address and account
 }
+
+// ThrottledRecordEvery is how often a throttled attempt is recorded per
+// address and account on one instance: a flood at a locked account leaves a
+// trace each second, not a row per attempt (200 a second would be 720,000
+// rows an hour, each a commit).
+const ThrottledRecordEvery = time.Second
 
 // maxRememberedLocks is when remember sweeps out ended lock-outs.
 const maxRememberedLocks = 10000
@@ -52,6 +59,25 @@ func (l *locks) remember(key string, until time.Time) {
 		}
 	}
 	l.until[key] = until
+}
+
+// RecordThrottled reports whether a throttled attempt from ip for accountID
+// (may be empty) is to be recorded: the first each ThrottledRecordEvery per
+// address and account on this instance.
+func (hp *HashPool) RecordThrottled(ip, accountID string) bool {
+	l := &hp.locks
+	key := AddressKey(ip) + " " + AccountKey(accountID)
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if last, ok := l.recorded[key]; ok && now.Sub(last) < ThrottledRecordEvery {
+		return false
+	}
+	if l.recorded == nil || len(l.recorded) >= maxRememberedLocks {
+		l.recorded = map[string]time.Time{} // older marks only cost an extra record
+	}
+	l.recorded[key] = now
+	return true
 }
 
 // Throttled is Store.Throttled with this instance's memory of lock-outs:
@@ -94,4 +120,5 @@ func (hp *HashPool) ForgetLocks() {
 	hp.locks.mu.Lock()
 	defer hp.locks.mu.Unlock()
 	clear(hp.locks.until)
+	clear(hp.locks.recorded)
 }

@@ -82,8 +82,10 @@ func (h *Handler) login(c *gin.Context) error {
 		return err
 	}
 	if wait > 0 {
-		attempt.Reason = auth.ReasonThrottled
-		h.record(c, attempt)
+		if h.hashes.RecordThrottled(attempt.IP, attempt.AccountID) {
+			attempt.Reason = auth.ReasonThrottled
+			h.record(c, attempt)
+		}
 		c.Header("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 		form.Error = h.localizer(c).T("operator.login.throttled")
 		return h.renderLogin(c, http.StatusTooManyRequests, form)

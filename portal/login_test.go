@@ -305,6 +305,14 @@ func TestLoginBurstIsHashedOnlyUpToTheThrottle(t *testing.T) {
 			if hashed != auth.MaxAccountFailures {
 				t.Fatalf("%d attempts recorded as hashed wrong passwords, want %d", hashed, auth.MaxAccountFailures)
 			}
+			// The throttled ones leave a trace, not a row each.
+			var throttled int
+			if err := db.NewRaw("SELECT COUNT(*) FROM login_attempts WHERE reason = ?", auth.ReasonThrottled).Scan(ctx, &throttled); err != nil {
+				t.Fatal(err)
+			}
+			if throttled < 1 || throttled > 3 {
+				t.Fatalf("%d throttled attempts recorded for a burst of %d within a second or two, want 1 to 3", throttled, burst-auth.MaxAccountFailures)
+			}
 		})
 	}
 }
