@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// Literal message ids used by templates ({{.T "id"}}, {{$.N "id" n}}) and by Go
+// Literal message ids used by templates ({{T "id"}}, {{N "id" n}}) and by Go
 // code (l.T("id"), .N("id", n)). Ids built at run time are not seen here;
 // the page-rendering tests catch those as raw ids in the output.
 var (

@@ -53,8 +53,6 @@ type View struct {
 	Content template.HTML
 }
 
-// T is a shortcut for templates: {{$.T "id"}}.
-func (v View) T(id string, args ...any) string { return v.L.T(id, args...) }
 
 // Context keys for what the frame needs, set by middleware before handlers run.
 const (
