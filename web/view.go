@@ -53,7 +53,6 @@ type View struct {
 	Content template.HTML
 }
 
-
 // Context keys for what the frame needs, set by middleware before handlers run.
 const (
 	brandKey     = "workrate.brand"
