@@ -154,6 +154,7 @@ func logoCases() []logoCase {
 		{name: "jpeg", file: "logo.jpg", ctype: "image/jpeg", data: jpeg, status: 200, w: 64, h: 64},
 		{name: "webp", file: "logo.webp", ctype: "image/webp", data: brandingtest.WebP(30, 20, color.NRGBA{R: 200, G: 10, B: 10, A: 255}), status: 200, w: 30, h: 20},
 		{name: "png declared as jpeg", file: "logo.jpg", ctype: "image/jpeg", data: brandingtest.PNG(10, 10), status: 200, w: 10, h: 10},
+		{name: "png declared as a form", file: "logo.png", ctype: "application/x-www-form-urlencoded", data: brandingtest.PNG(12, 12), status: 200, w: 12, h: 12},
 		{name: "svg", file: "logo.svg", ctype: "image/svg+xml", data: []byte(brandingtest.SVG), status: 415, code: "logo.unsupported_format"},
 		{name: "svg declared as png", file: "logo.png", ctype: "image/png", data: []byte(brandingtest.SVG), status: 415, code: "logo.unsupported_format"},
 		{name: "png with a script appended", file: "logo.png", ctype: "image/png", data: append(append([]byte{}, png...), brandingtest.Script...), status: 422, code: "logo.trailing_data"},

@@ -33,9 +33,10 @@ func validValues(vs url.Values) bool {
 }
 
 // CleanInput refuses, through refuse, a request whose path, query or
-// URL-encoded form holds text that cannot be stored (see ValidText). A form
-// body that cannot be read is left to the handler, which explains it.
-// Multipart bodies (file uploads) are read by their handlers.
+// URL-encoded POST form holds text that cannot be stored (see ValidText). A
+// form body that cannot be read is left to the handler, which explains it.
+// Multipart bodies (file uploads) and JSON are read by their handlers
+// (the API checks its JSON strings itself).
 func CleanInput(refuse func(c *gin.Context)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r := c.Request
@@ -48,7 +49,9 @@ func CleanInput(refuse func(c *gin.Context)) gin.HandlerFunc {
 			refuse(c)
 			return
 		}
-		if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// HTML forms are POSTed; other methods' bodies (the API's raw logo
+		// upload) are left unread for their handlers.
+		if r.Body != nil && r.Method == http.MethodPost {
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
 				if err := r.ParseForm(); err == nil && !validValues(r.PostForm) {
 					refuse(c)
