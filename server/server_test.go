@@ -169,6 +169,8 @@ func TestUnstorableTextIsRefused(t *testing.T) {
 				{"NUL in a form key", http.MethodPost, "/login", "email=a%40b.c&password=x&%00=1"},
 				{"invalid UTF-8 in a form field", http.MethodPost, "/login", "email=%ff%fe&password=x"},
 				{"NUL in the query", http.MethodGet, "/login?next=%2F%00", ""},
+				{"NUL before a malformed part of the query", http.MethodGet, "/login?next=%00&x=%zz", ""},
+				{"NUL before a malformed part of the form", http.MethodPost, "/login", "email=%00&password=%zz"},
 				{"NUL in the path", http.MethodGet, "/tickets/%00", ""},
 			}
 			for _, c := range cases {

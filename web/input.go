@@ -44,8 +44,9 @@ func CleanInput(refuse func(c *gin.Context)) gin.HandlerFunc {
 			refuse(c)
 			return
 		}
-		q, err := url.ParseQuery(r.URL.RawQuery)
-		if err == nil && !validValues(q) {
+		// Values parsed before a malformed part are still checked: handlers
+		// read them (URL.Query ignores the error).
+		if q, _ := url.ParseQuery(r.URL.RawQuery); !validValues(q) {
 			refuse(c)
 			return
 		}
@@ -53,7 +54,8 @@ func CleanInput(refuse func(c *gin.Context)) gin.HandlerFunc {
 		// upload) are left unread for their handlers.
 		if r.Body != nil && r.Method == http.MethodPost {
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
-				if err := r.ParseForm(); err == nil && !validValues(r.PostForm) {
+				_ = r.ParseForm() // an unreadable body is the handler's to explain
+				if !validValues(r.PostForm) {
 					refuse(c)
 					return
 				}
