@@ -30,11 +30,7 @@ func runAgencyCreate(ctx context.Context, args []string, out io.Writer) error {
 	if err := auth.ValidateNewPassword(*password); err != nil {
 		return fmt.Errorf("owner password: %w", err)
 	}
-	cfg, err := config()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	cfg, db, err := openConfigured(ctx, config)
 	if err != nil {
 		return err
 	}
@@ -70,11 +66,7 @@ func runAPIKeyCreate(ctx context.Context, args []string, out io.Writer) error {
 	if *slug == "" || *label == "" {
 		return fmt.Errorf("--agency and --name are required: %w", errUsage)
 	}
-	cfg, err := config()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	_, db, err := openConfigured(ctx, config)
 	if err != nil {
 		return err
 	}
@@ -107,11 +99,7 @@ func runOperatorCreate(ctx context.Context, args []string, out io.Writer) error 
 	if err := auth.ValidateNewPassword(*password); err != nil {
 		return fmt.Errorf("password: %w", err)
 	}
-	cfg, err := config()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	_, db, err := openConfigured(ctx, config)
 	if err != nil {
 		return err
 	}

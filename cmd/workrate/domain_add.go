@@ -23,11 +23,7 @@ func runDomainAdd(ctx context.Context, args []string, out io.Writer) error {
 	if *slug == "" {
 		return fmt.Errorf("--agency is required: %w", errUsage)
 	}
-	cfg, err := config()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	cfg, db, err := openConfigured(ctx, config)
 	if err != nil {
 		return err
 	}

@@ -16,11 +16,7 @@ func runDomainApprove(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := config()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	cfg, db, err := openConfigured(ctx, config)
 	if err != nil {
 		return err
 	}

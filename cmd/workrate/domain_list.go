@@ -22,11 +22,7 @@ func runDomainList(ctx context.Context, args []string, out io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q: %w", fs.Arg(0), errUsage)
 	}
-	cfg, err := config()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	cfg, db, err := openConfigured(ctx, config)
 	if err != nil {
 		return err
 	}

@@ -50,11 +50,7 @@ func runSeed(ctx context.Context, args []string, out io.Writer) error {
 	if *agencies < 0 || *perAgency < 1 || *rows < 0 || (*rows > 0 && *agencies == 0) {
 		return fmt.Errorf("seed: want --agencies ≥ 1 for --rows, --workspaces-per-agency ≥ 1: %w", errUsage)
 	}
-	cfg, err := config()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	cfg, db, err := openConfigured(ctx, config)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,17 @@ func newFlags(name string, out io.Writer) *flag.FlagSet {
 }
 
 // openDB opens the configured database and applies pending migrations.
+// openConfigured reads the configuration (flags, then environment) and opens
+// its database with openDB.
+func openConfigured(ctx context.Context, config func() (server.Config, error)) (server.Config, *bun.DB, error) {
+	cfg, err := config()
+	if err != nil {
+		return cfg, nil, err
+	}
+	db, err := openDB(ctx, cfg)
+	return cfg, db, err
+}
+
 func openDB(ctx context.Context, cfg server.Config) (*bun.DB, error) {
 	db, err := store.Open(cfg.DatabaseURL)
 	if err != nil {
@@ -54,11 +65,7 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := config()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	cfg, db, err := openConfigured(ctx, config)
 	if err != nil {
 		return err
 	}
