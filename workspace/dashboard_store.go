@@ -46,18 +46,22 @@ func (s *Store) OpenTickets(ctx context.Context, sc Scope, perStatus int) ([]Tic
 		return nil, 0, fmt.Errorf("workspace: open tickets: %w", err)
 	}
 	order := OpenTicketStatuses()
-	count := s.db.NewSelect().Model((*Ticket)(nil)).ColumnExpr("COUNT(*)").
+	count := s.db.NewSelect().Model((*Ticket)(nil)).ColumnExpr("COUNT(*) AS open_total").
 		Where("agency_id = ? AND workspace_id = ? AND status IN (?)", sc.AgencyID, sc.WorkspaceID, bun.List(order))
+	newest := s.topPerValue(order, func(status string) *bun.SelectQuery {
+		return s.db.NewSelect().Model((*Ticket)(nil)).
+			Where("agency_id = ? AND workspace_id = ? AND status = ?", sc.AgencyID, sc.WorkspaceID, status).
+			Order("id DESC").Limit(int64(perStatus))
+	})
 	var rows []struct {
 		Ticket `bun:",extend"`
 		Total  int `bun:"open_total"`
 	}
-	q := s.topPerValue(order, func(status string) *bun.SelectQuery {
-		return s.db.NewSelect().Model((*Ticket)(nil)).ColumnExpr("ticket.*").ColumnExpr("(?) AS open_total", count).
-			Where("agency_id = ? AND workspace_id = ? AND status = ?", sc.AgencyID, sc.WorkspaceID, status).
-			Order("id DESC").Limit(int64(perStatus))
-	})
-	if err := q.Scan(ctx, &rows); err != nil {
+	// The count is computed once and joined to every row (no rows: no
+	// open ticket, and a count of 0).
+	err := s.db.NewSelect().TableExpr("(?) AS open_ticket", newest).TableExpr("(?) AS open_count", count).
+		ColumnExpr("open_ticket.*, open_count.open_total").Scan(ctx, &rows)
+	if err != nil {
 		return nil, 0, fmt.Errorf("workspace: open tickets of %s: %w", sc, store.Translate(err))
 	}
 	out := make([]Ticket, 0, len(rows))
