@@ -99,13 +99,24 @@ func (h *Handler) verifyStaffCode(c *gin.Context) error {
 	}
 	attempt := auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email,
 		IP: c.ClientIP(), Host: tenant.FromContext(c).Host}
-	wait, err := h.auth.Throttled(c, st.ID, attempt.IP)
+	// One code attempt at a time per address and account, so that a burst
+	// of guesses cannot pass the throttle before its failures are recorded.
+	done, err := h.hashes.Turn(c, attempt.IP, st.ID)
+	if err != nil {
+		c.Header("Retry-After", "1")
+		p.Error = l.T("staff.login.busy")
+		return h.renderStaffCode(c, http.StatusTooManyRequests, p)
+	}
+	defer done()
+	wait, err := h.hashes.Throttled(c, h.auth, st.ID, attempt.IP)
 	if err != nil {
 		return err
 	}
 	if wait > 0 {
-		attempt.Reason = auth.ReasonThrottled
-		h.record(c, attempt)
+		if h.hashes.RecordThrottled(attempt.IP, st.ID) {
+			attempt.Reason = auth.ReasonThrottled
+			h.record(c, attempt)
+		}
 		p.Error = l.N("staff.login.throttled", retryAfter(c, wait))
 		return h.renderStaffCode(c, http.StatusTooManyRequests, p)
 	}

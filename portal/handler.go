@@ -28,6 +28,9 @@ type Deps struct {
 	Resolver *tenant.Resolver
 	Store    *workspace.Store
 	Sessions auth.SessionPolicy
+	// Hashes gives second-factor code attempts their turn and remembered
+	// lock-outs, like password sign-ins.
+	Hashes *auth.HashPool
 	// Box seals two-factor secrets; nil when no secret key is configured
 	// (two-factor sign-in is then unavailable).
 	Box *auth.SecretBox

@@ -64,13 +64,24 @@ func (h *Handler) verifyCode(c *gin.Context) error {
 			AccountID: cl.Account.ID, Kind: auth.KindClient, Email: cl.Account.LoginEmail, IP: c.ClientIP(),
 			Host: cl.Session.Host, Success: ok, Reason: reason, CreatedAt: store.Now()})
 	}
-	wait, err := h.Auth.Throttled(c, cl.Account.ID, c.ClientIP())
+	// One code attempt at a time per address and account, so that a burst
+	// of guesses cannot pass the throttle before its failures are recorded.
+	done, err := h.Hashes.Turn(c, c.ClientIP(), cl.Account.ID)
+	if err != nil {
+		c.Header("Retry-After", "1")
+		p.Error = l.T("portal.login.busy")
+		return h.renderCode(c, http.StatusTooManyRequests, p)
+	}
+	defer done()
+	wait, err := h.Hashes.Throttled(c, h.Auth, cl.Account.ID, c.ClientIP())
 	if err != nil {
 		return err
 	}
 	if wait > 0 {
-		if err := attempt(false, auth.ReasonThrottled); err != nil {
-			return err
+		if h.Hashes.RecordThrottled(c.ClientIP(), cl.Account.ID) {
+			if err := attempt(false, auth.ReasonThrottled); err != nil {
+				return err
+			}
 		}
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		p.Error = l.N("portal.login.throttled", max(int(math.Ceil(wait.Minutes())), 1))

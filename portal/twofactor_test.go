@@ -2,9 +2,11 @@ package portal_test
 
 import (
 	"encoding/base32"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,23 +165,30 @@ func TestTwoFactorRequiredClient(t *testing.T) {
 	}
 }
 
+// enrolledAtCode enrols a client of workspace ws in optional two-factor
+// sign-in, signs out, and signs in again with the password: the returned
+// browser stands at the code page.
+func enrolledAtCode(t *testing.T, s *site, ws, email string) (secret []byte, b *servertest.Browser) {
+	t.Helper()
+	s.save(t, s.A, ws, access.Input{Enabled: true, LoginEmail: ptr(email),
+		TemporaryPassword: "temporary-pass-31", Tools: ptr([]string{"dashboard"}), TwoFactor: ptr(auth.TOTPOptional)})
+	first := s.signIn(t, acme, email, "temporary-pass-31", "my-own-password-42")
+	if r := first.Get(acme, "/"); r.Status != 200 {
+		t.Fatalf("optional: home before enrolment: %d", r.Status)
+	}
+	if r := first.Post(acme, "/two-factor/start", nil); r.Status != 303 {
+		t.Fatalf("start: %d", r.Status)
+	}
+	secret, _ = enrol(t, first, acme)
+	first.Post(acme, "/logout", nil)
+	return secret, s.password(t, acme, email, "my-own-password-42")
+}
+
 func TestTwoFactorThrottled(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			s := newSite(t, db)
-			s.save(t, s.A, s.A1, access.Input{Enabled: true, LoginEmail: ptr("client@example.com"),
-				TemporaryPassword: "temporary-pass-31", Tools: ptr([]string{"dashboard"}), TwoFactor: ptr(auth.TOTPOptional)})
-			b := s.signIn(t, acme, "client@example.com", "temporary-pass-31", "my-own-password-42")
-			if r := b.Get(acme, "/"); r.Status != 200 {
-				t.Fatalf("optional: home before enrolment: %d", r.Status)
-			}
-			if r := b.Post(acme, "/two-factor/start", nil); r.Status != 303 {
-				t.Fatalf("start: %d", r.Status)
-			}
-			secret, _ := enrol(t, b, acme)
-			b.Post(acme, "/logout", nil)
-
-			p := s.password(t, acme, "client@example.com", "my-own-password-42")
+			secret, p := enrolledAtCode(t, s, s.A1, "client@example.com")
 			for i := range auth.MaxAccountFailures {
 				if r := p.Post(acme, "/login/code", servertest.Values("code", "000000")); r.Status != 401 {
 					t.Fatalf("wrong code %d: %d", i, r.Status)
@@ -188,6 +197,37 @@ func TestTwoFactorThrottled(t *testing.T) {
 			r := p.Post(acme, "/login/code", servertest.Values("code", auth.TOTPCode(secret, time.Now().Add(30*time.Second))))
 			if r.Status != 429 || r.Header.Get("Retry-After") == "" {
 				t.Fatalf("after %d wrong codes: %d %q", auth.MaxAccountFailures, r.Status, r.Header.Get("Retry-After"))
+			}
+		})
+	}
+}
+
+// A burst of concurrent wrong codes gets no more guesses than the throttle
+// allows: each waits for the one before it to be recorded.
+func TestTwoFactorCodeBurstIsThrottled(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			s := newSite(t, db)
+			_, p := enrolledAtCode(t, s, s.A1, "client@example.com")
+			cookie := p.Cookie(acme, "session")
+			const burst = 20
+			statuses := make(chan int, burst)
+			var wg sync.WaitGroup
+			for i := range burst {
+				wg.Go(func() {
+					b := s.Browser()
+					b.SetCookie(acme, cookie)
+					statuses <- b.Post(acme, "/login/code", servertest.Values("code", fmt.Sprintf("%06d", i))).Status
+				})
+			}
+			wg.Wait()
+			close(statuses)
+			count := map[int]int{}
+			for st := range statuses {
+				count[st]++
+			}
+			if count[http.StatusUnauthorized] > auth.MaxAccountFailures || count[http.StatusUnauthorized]+count[http.StatusTooManyRequests] != burst {
+				t.Fatalf("answers %v: want at most %d wrong codes checked and the rest throttled", count, auth.MaxAccountFailures)
 			}
 		})
 	}

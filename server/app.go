@@ -100,7 +100,7 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a.box = box
 	a.portal = portal.New(portal.Deps{
 		Access: a.access, Auth: a.auth, Renderer: renderer, Bundle: bundle, Resolver: resolver,
-		Store: workspace.NewStore(db), Sessions: a.sessionPolicy(), Box: box, Home: a.page(a.showHome), NotFound: a.notFound,
+		Store: workspace.NewStore(db), Sessions: a.sessionPolicy(), Hashes: a.hashes, Box: box, Home: a.page(a.showHome), NotFound: a.notFound,
 	})
 	a.languageSavers = append(a.languageSavers, a.portal.SaveLanguage)
 	a.agency = agency.New(agency.Deps{
