@@ -74,7 +74,14 @@ func (h *Handler) changePassword(c *gin.Context) error {
 	current, next, confirm := c.PostForm("current_password"), c.PostForm("new_password"), c.PostForm("confirm_password")
 	t := tenant.FromContext(c)
 	attempt := auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email, IP: c.ClientIP(), Host: t.Host}
-	wait, err := h.auth.Throttled(c, st.ID, attempt.IP)
+	done, err := h.hashes.Turn(c, attempt.IP, st.ID)
+	if err != nil {
+		c.Header("Retry-After", "1")
+		p.PwErrors["form"] = l.T("staff.login.busy")
+		return h.renderAccount(c, http.StatusTooManyRequests, p)
+	}
+	defer done()
+	wait, err := h.hashes.Throttled(c, h.auth, st.ID, attempt.IP)
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,13 @@ func (h *Handler) disableStaffTwoFactor(c *gin.Context) error {
 	if p.Required {
 		return web.Status(http.StatusForbidden, errors.New("agency: two-factor sign-in is required"))
 	}
-	wait, err := h.auth.Throttled(c, st.ID, c.ClientIP())
+	done, err := h.hashes.Turn(c, c.ClientIP(), st.ID)
+	if err != nil {
+		c.Header("Retry-After", "1")
+		return web.Status(http.StatusTooManyRequests, err)
+	}
+	defer done()
+	wait, err := h.hashes.Throttled(c, h.auth, st.ID, c.ClientIP())
 	if err != nil {
 		return err
 	}

@@ -164,7 +164,13 @@ func (h *Handler) disableTwoFactor(c *gin.Context) error {
 	if p.Required {
 		return web.Status(http.StatusForbidden, errors.New("portal: two-factor sign-in is required"))
 	}
-	wait, err := h.Auth.Throttled(c, cl.Account.ID, c.ClientIP())
+	done, err := h.Hashes.Turn(c, c.ClientIP(), cl.Account.ID)
+	if err != nil {
+		c.Header("Retry-After", "1")
+		return web.Status(http.StatusTooManyRequests, err)
+	}
+	defer done()
+	wait, err := h.Hashes.Throttled(c, h.Auth, cl.Account.ID, c.ClientIP())
 	if err != nil {
 		return err
 	}
