@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -24,13 +25,10 @@ func TestLoginReasonsPerAgency(t *testing.T) {
 			if _, err := e.login(e.A, "nobody@example.com", "whatever-123"); !errors.Is(err, access.ErrInvalidLogin) {
 				t.Errorf("unknown email: %v", err)
 			}
-			// B's client on A's host: the same answer, recorded for B as the wrong host.
+			// B's client on A's host: the same answer, and nothing written
+			// into B's history from A's host.
 			if _, err := e.login(e.A, "bravo-only@example.com", "whatever-123"); !errors.Is(err, access.ErrInvalidLogin) {
 				t.Errorf("wrong host: %v", err)
-			}
-			// A's client on an unknown host.
-			if err := e.svc.RecordUnknownHost(ctx, "Client@example.com", "192.0.2.9", "typo.example.net"); err != nil {
-				t.Fatal(err)
 			}
 			if _, err := e.login(e.A, "client@example.com", ra.TemporaryPassword); err != nil {
 				t.Fatal(err)
@@ -43,10 +41,10 @@ func TestLoginReasonsPerAgency(t *testing.T) {
 				}
 				return out
 			}
-			if got, want := strings.Join(reasons(e.A.ID, e.A1), " "), "ok@acme.localhost wrong_host@typo.example.net wrong_password@acme.localhost"; got != want {
+			if got, want := strings.Join(reasons(e.A.ID, e.A1), " "), "ok@acme.localhost wrong_password@acme.localhost"; got != want {
 				t.Errorf("A1 attempts = %s, want %s", got, want)
 			}
-			if got, want := strings.Join(reasons(e.B.ID, e.B1), " "), "wrong_host@acme.localhost"; got != want {
+			if got, want := strings.Join(reasons(e.B.ID, e.B1), " "), ""; got != want {
 				t.Errorf("B1 attempts = %s, want %s", got, want)
 			}
 			for _, at := range e.attempts(t, e.A.ID, e.A1) {
@@ -163,7 +161,7 @@ func TestThrottleAndBusyPool(t *testing.T) {
 				r()
 			}
 
-			for range auth.MaxAccountFailures {
+			for range auth.MaxPairFailures {
 				if _, err := e.login(e.A, "c@example.com", "wrong-password-1"); !errors.Is(err, access.ErrInvalidLogin) {
 					t.Fatalf("wrong password: %v", err)
 				}
@@ -175,7 +173,7 @@ func TestThrottleAndBusyPool(t *testing.T) {
 			_, err := e.login(e.A, "c@example.com", res.TemporaryPassword)
 			r1()
 			r2()
-			var te *access.ThrottledError
+			var te *auth.ThrottledError
 			if !errors.As(err, &te) || te.Wait <= 0 || te.Wait > auth.ThrottleWindow {
 				t.Fatalf("err = %v, want throttled", err)
 			}
@@ -212,7 +210,7 @@ func TestChangePassword(t *testing.T) {
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
-					_, err := e.svc.ChangePassword(ctx, a, tt.in)
+					_, err := e.svc.ChangePassword(ctx, a, tt.in, clientAsker)
 					var fe *access.FieldError
 					if !errors.As(err, &fe) || fe.Field != tt.field || fe.Code != tt.code {
 						t.Fatalf("err = %v, want %s %s", err, tt.field, tt.code)
@@ -220,7 +218,7 @@ func TestChangePassword(t *testing.T) {
 				})
 			}
 			tok := e.session(t, a)
-			a2, err := e.svc.ChangePassword(ctx, a, access.PasswordChange{New: "my-own-secret-42", Confirm: "my-own-secret-42"})
+			a2, err := e.svc.ChangePassword(ctx, a, access.PasswordChange{New: "my-own-secret-42", Confirm: "my-own-secret-42"}, clientAsker)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,21 +229,67 @@ func TestChangePassword(t *testing.T) {
 				t.Errorf("login with own password: %v", err)
 			}
 			// Later changes need the current password.
-			_, err = e.svc.ChangePassword(ctx, a2, access.PasswordChange{Current: "nope-nope-nope", New: "another-secret-77", Confirm: "another-secret-77"})
+			_, err = e.svc.ChangePassword(ctx, a2, access.PasswordChange{Current: "nope-nope-nope", New: "another-secret-77", Confirm: "another-secret-77"}, clientAsker)
 			var fe *access.FieldError
 			if !errors.As(err, &fe) || fe.Field != "current_password" {
 				t.Errorf("wrong current: %v", err)
 			}
-			if _, err := e.svc.ChangePassword(ctx, a2, access.PasswordChange{Current: "my-own-secret-42", New: "another-secret-77", Confirm: "another-secret-77"}); err != nil {
+			if _, err := e.svc.ChangePassword(ctx, a2, access.PasswordChange{Current: "my-own-secret-42", New: "another-secret-77", Confirm: "another-secret-77"}, clientAsker); err != nil {
 				t.Errorf("change with current: %v", err)
 			}
 			// A stale account (revoked meanwhile) cannot change anything.
-			if _, err := e.svc.ChangePassword(ctx, a2, access.PasswordChange{Current: "another-secret-77", New: "third-secret-99", Confirm: "third-secret-99"}); err == nil {
+			if _, err := e.svc.ChangePassword(ctx, a2, access.PasswordChange{Current: "another-secret-77", New: "third-secret-99", Confirm: "third-secret-99"}, clientAsker); err == nil {
 				t.Error("change with a stale session version succeeded")
 			}
 			evs, _ := e.svc.Changes(ctx, e.A.ID, e.A1, 1)
 			if evs[0].Action != access.ActionPasswordChanged || evs[0].ActorKind != access.ActorClient {
 				t.Errorf("event %+v", evs[0])
+			}
+		})
+	}
+}
+
+// clientAsker is a client changing their own password from one address.
+var clientAsker = auth.Asker{Kind: auth.KindClient, Email: "c@example.com", IP: "192.0.2.77", Host: "acme.localhost"}
+
+// A client's own password change checks the current password through the
+// gate: wrong ones are recorded, and after MaxPairFailures even the right one
+// is throttled (before, anyone holding the session could guess without limit).
+func TestChangePasswordIsThrottledAndRecorded(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			e := newEnv(t, db, time.Hour)
+			res := e.create(t, e.A, e.A1, "c@example.com", "tickets")
+			a, err := e.login(e.A, "c@example.com", res.TemporaryPassword)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err = e.svc.ChangePassword(ctx, a, access.PasswordChange{New: "my-own-secret-42", Confirm: "my-own-secret-42"}, clientAsker)
+			if err != nil {
+				t.Fatal(err)
+			}
+			asker := clientAsker
+			asker.AgencyID = e.A.ID
+			for i := range auth.MaxPairFailures {
+				_, err := e.svc.ChangePassword(ctx, a, access.PasswordChange{Current: fmt.Sprintf("guess-%d-xyz", i), New: "another-secret-77", Confirm: "another-secret-77"}, asker)
+				var fe *access.FieldError
+				if !errors.As(err, &fe) || fe.Field != "current_password" {
+					t.Fatalf("guess %d: %v", i, err)
+				}
+			}
+			_, err = e.svc.ChangePassword(ctx, a, access.PasswordChange{Current: "my-own-secret-42", New: "another-secret-77", Confirm: "another-secret-77"}, asker)
+			var te *auth.ThrottledError
+			if !errors.As(err, &te) {
+				t.Fatalf("right current password after %d wrong ones: %v, want throttled", auth.MaxPairFailures, err)
+			}
+			wrong := 0
+			for _, at := range e.attempts(t, e.A.ID, e.A1) {
+				if at.Reason == auth.ReasonWrongPassword && at.IP == clientAsker.IP {
+					wrong++
+				}
+			}
+			if wrong != auth.MaxPairFailures {
+				t.Fatalf("%d wrong current passwords recorded, want %d", wrong, auth.MaxPairFailures)
 			}
 		})
 	}

@@ -19,36 +19,48 @@ type PasswordChange struct {
 	Confirm string
 }
 
-// ChangePassword sets the client's own password: it must follow the policy,
-// match its confirmation and differ from the temporary one. It ends every
-// session of the account (the caller starts a new one with the returned
-// account) and records the change. Bad input is a *FieldError; a full pool is
-// auth.ErrBusy.
-func (s *Service) ChangePassword(ctx context.Context, a *auth.PortalAccount, in PasswordChange) (*auth.PortalAccount, error) {
+// validateChange checks a password change's fields before any hashing.
+func validateChange(in PasswordChange) error {
 	if err := auth.CheckLength(in.Current); err != nil {
-		return nil, &FieldError{Field: "current_password", Code: "access.error.current_wrong"}
+		return &FieldError{Field: "current_password", Code: "access.error.current_wrong"}
 	}
 	if err := auth.ValidateNewPassword(in.New); err != nil {
 		var pe *auth.PolicyError
 		if errors.As(err, &pe) {
-			return nil, &FieldError{Field: "new_password", Code: "access." + pe.Code}
+			return &FieldError{Field: "new_password", Code: "access." + pe.Code}
 		}
-		return nil, err
+		return err
 	}
 	if in.New != in.Confirm {
-		return nil, &FieldError{Field: "confirm_password", Code: "access.error.password_mismatch"}
+		return &FieldError{Field: "confirm_password", Code: "access.error.password_mismatch"}
 	}
+	return nil
+}
+
+// ChangePassword sets the client's own password: it must follow the policy,
+// match its confirmation and differ from the temporary one. It ends every
+// session of the account (the caller starts a new one with the returned
+// account) and records the change. The current password goes through the
+// gate as asker (throttled, recorded). Bad input is a *FieldError; a full
+// pool is auth.ErrBusy; too many wrong current passwords *auth.ThrottledError.
+func (s *Service) ChangePassword(ctx context.Context, a *auth.PortalAccount, in PasswordChange, asker auth.Asker) (*auth.PortalAccount, error) {
+	if err := validateChange(in); err != nil {
+		return nil, err
+	}
+	holder := clientHolder(a, store.Now())
+	holder.Refusal = ""
 	if !a.MustChangePassword {
-		ok, err := s.verify(a.PasswordHash, in.Current)
+		// Throttled, one at a time and recorded, like a sign-in.
+		err := s.gate.Current(ctx, asker, holder, in.Current)
+		if errors.Is(err, auth.ErrDenied) {
+			return nil, &FieldError{Field: "current_password", Code: "access.error.current_wrong"}
+		}
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			return nil, &FieldError{Field: "current_password", Code: "access.error.current_wrong"}
-		}
 	} else {
 		// The temporary password was seen by others: the client's own must differ.
-		same, err := s.verify(a.PasswordHash, in.New)
+		same, err := s.gate.Reused(holder, in.New)
 		if err != nil {
 			return nil, err
 		}
@@ -86,6 +98,10 @@ func (s *Service) ChangePassword(ctx context.Context, a *auth.PortalAccount, in 
 	})
 	if err != nil {
 		return nil, wrap("change password", err)
+	}
+	// So that the platform host finds the account at its constant cost.
+	if err := s.gate.Tag(ctx, clientHolder(out, store.Now()), out.LoginEmail, in.New); err != nil && !errors.Is(err, auth.ErrBusy) {
+		return nil, err
 	}
 	return out, nil
 }

@@ -33,6 +33,7 @@ type Service struct {
 	db       bun.IDB
 	auth     *auth.Store
 	pool     *auth.HashPool
+	gate     *auth.Gate // checks every password (sign-in, current password)
 	resolver *tenant.Resolver
 	bundle   *locale.Bundle
 	cfg      Config
@@ -43,7 +44,8 @@ func New(db bun.IDB, pool *auth.HashPool, resolver *tenant.Resolver, bundle *loc
 	if cfg.TempPasswordTTL <= 0 {
 		cfg.TempPasswordTTL = 7 * 24 * time.Hour
 	}
-	return &Service{db: db, auth: auth.NewStore(db), pool: pool, resolver: resolver, bundle: bundle, cfg: cfg}
+	return &Service{db: db, auth: auth.NewStore(db), pool: pool, gate: auth.NewGate(db, pool, nil),
+		resolver: resolver, bundle: bundle, cfg: cfg}
 }
 
 // Actor is who changes portal access, as the audit list shows it.

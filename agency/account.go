@@ -9,7 +9,6 @@ import (
 
 	"workrate/auth"
 	"workrate/locale"
-	"workrate/tenant"
 )
 
 // accountPage is the data of staff/account: the signed-in member's profile
@@ -72,33 +71,21 @@ func (h *Handler) changePassword(c *gin.Context) error {
 	l := h.localizer(c)
 	p := h.accountPage(c)
 	current, next, confirm := c.PostForm("current_password"), c.PostForm("new_password"), c.PostForm("confirm_password")
-	t := tenant.FromContext(c)
-	attempt := auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email, IP: c.ClientIP(), Host: t.Host}
-	done, err := h.hashes.Turn(c, attempt.IP, st.ID)
-	if err != nil {
-		c.Header("Retry-After", "1")
-		p.PwErrors["form"] = l.T("staff.login.busy")
-		return h.renderAccount(c, http.StatusTooManyRequests, p)
-	}
-	defer done()
-	wait, err := h.hashes.Throttled(c, h.auth, st.ID, attempt.IP)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		p.PwErrors["current_password"] = l.N("staff.login.throttled", retryAfter(c, wait))
-		return h.renderAccount(c, http.StatusTooManyRequests, p)
-	}
-	ok, err := h.verify(st, current)
-	if errors.Is(err, auth.ErrBusy) {
-		c.Header("Retry-After", "1")
-		p.PwErrors["form"] = l.T("staff.login.busy")
-		return h.renderAccount(c, http.StatusTooManyRequests, p)
-	}
-	if !ok {
-		attempt.Reason = auth.ReasonWrongPassword
-		h.record(c, attempt)
+	err := h.gate.Current(c, h.asker(c, st.Email, st.AgencyID), staffHolder(st), current)
+	var throttled *auth.ThrottledError
+	switch {
+	case err == nil:
+	case errors.Is(err, auth.ErrDenied):
 		p.PwErrors["current_password"] = l.T("staff.error.current_password")
+	case errors.As(err, &throttled):
+		p.PwErrors["current_password"] = l.N("staff.login.throttled", retryAfter(c, throttled.Wait))
+		return h.renderAccount(c, http.StatusTooManyRequests, p)
+	case errors.Is(err, auth.ErrBusy):
+		c.Header("Retry-After", "1")
+		p.PwErrors["form"] = l.T("staff.login.busy")
+		return h.renderAccount(c, http.StatusTooManyRequests, p)
+	default:
+		return err
 	}
 	if err := auth.ValidateNewPassword(next); err != nil {
 		p.PwErrors["new_password"] = passwordError(l, err)
@@ -121,7 +108,10 @@ func (h *Handler) changePassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	st.SessionVersion = version
+	st.SessionVersion, st.PasswordHash = version, hash
+	if err := h.gate.Tag(c, staffHolder(st), st.Email, next); err != nil && !errors.Is(err, auth.ErrBusy) {
+		return err
+	}
 	if err := h.startSession(c, st, false); err != nil {
 		return err
 	}

@@ -54,6 +54,7 @@ type Handler struct {
 	renderer *web.Renderer
 	bundle   *locale.Bundle
 	hashes   *auth.HashPool
+	gate     *auth.Gate // checks every password and code
 	sessions auth.SessionPolicy
 	extraAPI []APIRoute
 	domains  *certs.Domains
@@ -68,7 +69,7 @@ func New(d Deps) *Handler {
 		db: d.DB, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
 		work:     workspace.NewStore(d.DB),
 		resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle,
-		hashes: d.Hashes, sessions: d.Sessions, extraAPI: d.ExtraAPI, access: d.Access,
+		hashes: d.Hashes, gate: auth.NewGate(d.DB, d.Hashes, d.Box), sessions: d.Sessions, extraAPI: d.ExtraAPI, access: d.Access,
 		domains: d.Domains,
 		brands:  branding.NewStore(d.DB),
 		box:     d.Box,

@@ -46,10 +46,9 @@ func (h *Handler) renderLogin(c *gin.Context, status int, p loginPage) error {
 	return h.renderer.HTML(c, status, "staff/login", v)
 }
 
-// login checks an email and password. On an agency host it looks in that
-// agency; on the platform host across agencies (loginPlatform). Every failure
-// looks the same to the user, takes the same hashing effort and is recorded
-// for throttling; a throttled account or address gets 429 with Retry-After.
+// login checks an email and password through the gate. On an agency host it
+// looks in that agency; on the platform host across agencies (loginPlatform).
+// Every failure looks the same to the user, known email or not.
 func (h *Handler) login(c *gin.Context) error {
 	t := tenant.FromContext(c)
 	form := loginPage{Email: strings.TrimSpace(c.PostForm("email")), Next: c.PostForm("next")}
@@ -58,69 +57,67 @@ func (h *Handler) login(c *gin.Context) error {
 		return h.loginPlatform(c, form, password)
 	}
 	agencyID := t.Site.Agency.ID
-	attempt := auth.Attempt{AgencyID: agencyID, Kind: auth.KindStaff, Email: strings.ToLower(form.Email), IP: c.ClientIP(), Host: t.Host}
-
+	var holders []auth.Holder
 	var st *auth.Staff
 	if email, err := auth.NormalizeEmail(form.Email); err == nil {
 		st, err = h.auth.StaffByEmail(c, agencyID, email)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-	}
-	if st != nil {
-		attempt.AccountID = st.ID
-	}
-	done, err := h.hashes.Turn(c, attempt.IP, attempt.AccountID)
-	if err != nil {
-		return h.loginBusy(c, form)
-	}
-	defer done()
-	wait, err := h.hashes.Throttled(c, h.auth, attempt.AccountID, attempt.IP)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		return h.loginThrottled(c, form, attempt, wait)
-	}
-	if st == nil {
-		if err := h.hashes.VerifyDummy(password); err != nil {
-			return h.loginBusy(c, form)
+		if st != nil {
+			holders = append(holders, staffHolder(st))
 		}
-		return h.loginFailed(c, form, attempt, auth.ReasonUnknownEmail)
 	}
-	ok, err := h.verify(st, password)
-	if errors.Is(err, auth.ErrBusy) {
-		return h.loginBusy(c, form)
+	_, err := h.gate.SignIn(c, h.asker(c, form.Email, agencyID), holders, password, false)
+	if err != nil {
+		return h.loginRefused(c, form, err)
 	}
-	if !ok {
-		return h.loginFailed(c, form, attempt, auth.ReasonWrongPassword)
-	}
+	return h.signedIn(c, form, st)
+}
+
+// asker is a staff sign-in attempt on this request's host.
+func (h *Handler) asker(c *gin.Context, email, agencyID string) auth.Asker {
+	return auth.Asker{Kind: auth.KindStaff, Email: email, IP: c.ClientIP(), Host: tenant.FromContext(c).Host,
+		AgencyID: agencyID, Agency: agencyID}
+}
+
+// staffHolder is st as the gate sees it.
+func staffHolder(st *auth.Staff) auth.Holder {
+	h := auth.Holder{ID: st.ID, AgencyID: st.AgencyID, Hash: st.PasswordHash}
 	if st.Disabled {
-		return h.loginFailed(c, form, attempt, auth.ReasonDisabled)
+		h.Refusal = auth.ReasonDisabled
 	}
+	return h
+}
+
+// signedIn starts the session of st, whose password the gate accepted.
+func (h *Handler) signedIn(c *gin.Context, form loginPage, st *auth.Staff) error {
 	if st.TOTPEnabled && h.box == nil {
 		return h.twoFactorUnavailable(c, form, st)
 	}
 	if err := h.startSession(c, st, st.TOTPEnabled); err != nil {
 		return err
 	}
-	attempt.Success, attempt.Reason = true, auth.ReasonOK
-	h.record(c, attempt)
 	return h.afterPassword(c, st, form.Next)
 }
 
-// verify checks a password through the hashing pool; only auth.ErrBusy is
-// returned as an error, anything else (an overlong password, a damaged hash)
-// is a plain mismatch.
-func (h *Handler) verify(st *auth.Staff, password string) (bool, error) {
-	ok, err := h.hashes.Verify(st.PasswordHash, password)
-	if errors.Is(err, auth.ErrBusy) {
-		return false, err
+// loginRefused answers a sign-in the gate refused: 401 alike for every
+// refusal, 429 when throttled or busy.
+func (h *Handler) loginRefused(c *gin.Context, form loginPage, err error) error {
+	var throttled *auth.ThrottledError
+	switch {
+	case errors.Is(err, auth.ErrDenied):
+		form.Error = h.localizer(c).T("staff.login.failed")
+		return h.renderLogin(c, http.StatusUnauthorized, form)
+	case errors.As(err, &throttled):
+		form.Error = h.localizer(c).N("staff.login.throttled", retryAfter(c, throttled.Wait))
+		return h.renderLogin(c, http.StatusTooManyRequests, form)
+	case errors.Is(err, auth.ErrBusy):
+		c.Header("Retry-After", "1")
+		form.Error = h.localizer(c).T("staff.login.busy")
+		return h.renderLogin(c, http.StatusTooManyRequests, form)
 	}
-	if errors.Is(err, auth.ErrInvalidHash) {
-		slog.Error("staff password hash unreadable", "staff", st.ID, "err", err)
-	}
-	return ok && err == nil, nil
+	return err
 }
 
 // startSession signs st in on this host with a new session token, ending the
@@ -150,35 +147,6 @@ func (h *Handler) startSession(c *gin.Context, st *auth.Staff, secondFactorPendi
 		}
 	}
 	return nil
-}
-
-// record stores a sign-in attempt; a failure to record is logged, not shown.
-func (h *Handler) record(c *gin.Context, a auth.Attempt) {
-	if err := h.auth.RecordAttempt(c, &a); err != nil {
-		slog.ErrorContext(c, "record sign-in attempt", "err", err)
-	}
-}
-
-func (h *Handler) loginFailed(c *gin.Context, form loginPage, a auth.Attempt, reason string) error {
-	a.Reason = reason
-	h.record(c, a)
-	form.Error = h.localizer(c).T("staff.login.failed")
-	return h.renderLogin(c, http.StatusUnauthorized, form)
-}
-
-func (h *Handler) loginThrottled(c *gin.Context, form loginPage, a auth.Attempt, wait time.Duration) error {
-	if h.hashes.RecordThrottled(a.IP, a.AccountID) {
-		a.Reason = auth.ReasonThrottled
-		h.record(c, a)
-	}
-	form.Error = h.localizer(c).N("staff.login.throttled", retryAfter(c, wait))
-	return h.renderLogin(c, http.StatusTooManyRequests, form)
-}
-
-func (h *Handler) loginBusy(c *gin.Context, form loginPage) error {
-	c.Header("Retry-After", "1")
-	form.Error = h.localizer(c).T("staff.login.busy")
-	return h.renderLogin(c, http.StatusTooManyRequests, form)
 }
 
 // retryAfter sets the Retry-After header for wait and returns it in whole

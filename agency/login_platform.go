@@ -20,8 +20,10 @@ import (
 // "choice" session (in the database like every session, so any instance can
 // answer) that lists only the accounts whose password was verified.
 const (
-	kindStaffChoice  = "staff_choice"
-	maxPlatformMatch = 10
+	kindStaffChoice = "staff_choice"
+	// maxPlatformMatch bounds the accounts of one email looked at; the gate
+	// verifies them at a constant cost, so it only bounds the query.
+	maxPlatformMatch = 100
 )
 
 // choiceTTL bounds the choice session: a few minutes to pick.
@@ -36,13 +38,13 @@ func choiceCookieName(tls bool) string {
 	return "staff_choice"
 }
 
-// loginPlatform signs in by email across agencies: unknown emails cost a dummy
-// verification, each candidate's password is verified (throttled accounts are
-// skipped), and nothing about the candidates is shown before a match.
+// loginPlatform signs in by email across agencies: the gate verifies the
+// password against every active agency's account with that email at a
+// constant cost, and nothing about the accounts is shown before a match.
 func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string) error {
 	t := tenant.FromContext(c)
-	base := auth.Attempt{Kind: auth.KindStaff, Email: strings.ToLower(form.Email), IP: c.ClientIP(), Host: t.Host}
 	var candidates []auth.Staff
+	var holders []auth.Holder
 	if email, err := auth.NormalizeEmail(form.Email); err == nil {
 		all, err := h.auth.StaffByEmailAnyAgency(c, email, maxPlatformMatch)
 		if err != nil {
@@ -51,76 +53,24 @@ func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string)
 		for _, st := range all {
 			if site := h.resolver.SiteByID(st.AgencyID); site != nil && site.Agency.Active() {
 				candidates = append(candidates, st)
+				holders = append(holders, staffHolder(&st))
 			}
 		}
 	}
-	ids := make([]string, 0, len(candidates))
-	for _, st := range candidates {
-		ids = append(ids, st.ID)
-	}
-	done, err := h.hashes.Turn(c, base.IP, ids...)
+	opened, err := h.gate.SignIn(c, h.asker(c, form.Email, ""), holders, password, true)
 	if err != nil {
-		return h.loginBusy(c, form)
-	}
-	defer done()
-	wait, err := h.hashes.Throttled(c, h.auth, "", base.IP)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		return h.loginThrottled(c, form, base, wait)
-	}
-	if len(candidates) == 0 {
-		if err := h.hashes.VerifyDummy(password); err != nil {
-			return h.loginBusy(c, form)
-		}
-		return h.loginFailed(c, form, base, auth.ReasonUnknownEmail)
+		return h.loginRefused(c, form, err)
 	}
 	var matched []auth.Staff
-	var throttled time.Duration
-	for _, st := range candidates {
-		a := base
-		a.AgencyID, a.AccountID = st.AgencyID, st.ID
-		w, err := h.hashes.Throttled(c, h.auth, st.ID, "")
-		if err != nil {
-			return err
-		}
-		if w > 0 {
-			throttled = max(throttled, w)
-			continue
-		}
-		ok, err := h.verify(&st, password)
-		if err != nil {
-			return h.loginBusy(c, form)
-		}
-		switch {
-		case !ok:
-			a.Reason = auth.ReasonWrongPassword
-			h.record(c, a)
-		case st.Disabled:
-			a.Reason = auth.ReasonDisabled
-			h.record(c, a)
-		default:
-			matched = append(matched, st)
+	for _, o := range opened {
+		for _, st := range candidates {
+			if st.ID == o.ID {
+				matched = append(matched, st)
+			}
 		}
 	}
-	switch {
-	case len(matched) == 0 && throttled > 0:
-		return h.loginThrottled(c, form, base, throttled)
-	case len(matched) == 0:
-		form.Error = h.localizer(c).T("staff.login.failed")
-		return h.renderLogin(c, http.StatusUnauthorized, form)
-	case len(matched) == 1:
-		st := matched[0]
-		if st.TOTPEnabled && h.box == nil {
-			return h.twoFactorUnavailable(c, form, &st)
-		}
-		if err := h.startSession(c, &st, st.TOTPEnabled); err != nil {
-			return err
-		}
-		base.AgencyID, base.AccountID, base.Success, base.Reason = st.AgencyID, st.ID, true, auth.ReasonOK
-		h.record(c, base)
-		return h.afterPassword(c, &st, form.Next)
+	if len(matched) == 1 {
+		return h.signedIn(c, form, &matched[0])
 	}
 	pairs := make([]string, 0, len(matched))
 	for _, st := range matched {
@@ -221,9 +171,9 @@ func (h *Handler) choose(c *gin.Context) error {
 		if err := h.startSession(c, st, st.TOTPEnabled); err != nil {
 			return err
 		}
-		t := tenant.FromContext(c)
-		h.record(c, auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email,
-			IP: c.ClientIP(), Host: t.Host, Success: true, Reason: auth.ReasonOK})
+		if err := h.gate.Succeeded(c, h.asker(c, st.Email, ""), staffHolder(st)); err != nil {
+			return err
+		}
 		return h.afterPassword(c, st, c.PostForm("next"))
 	}
 	return web.ErrNotFound

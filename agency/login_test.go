@@ -107,14 +107,14 @@ func TestStaffSignInThrottle(t *testing.T) {
 			w := newWorld(t, db)
 			email := w.staff["A-member"].Email
 			b := w.env.Browser()
-			for i := range auth.MaxAccountFailures {
+			for i := range auth.MaxPairFailures {
 				if r := b.Post(w.hostA, "/staff/login", servertest.Values("email", email, "password", "wrong-"+string(rune('a'+i)))); r.Status != http.StatusUnauthorized {
 					t.Fatalf("failure %d = %d", i, r.Status)
 				}
 			}
 			r := b.Post(w.hostA, "/staff/login", servertest.Values("email", email, "password", pw))
 			if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
-				t.Fatalf("after %d failures the right password = %d (Retry-After %q)", auth.MaxAccountFailures, r.Status, r.Header.Get("Retry-After"))
+				t.Fatalf("after %d failures the right password = %d (Retry-After %q)", auth.MaxPairFailures, r.Status, r.Header.Get("Retry-After"))
 			}
 			if !strings.Contains(r.Body, "Too many failed attempts") {
 				t.Errorf("throttled page lacks its message: %.300s", r.Body)

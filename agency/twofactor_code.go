@@ -10,8 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
-	"workrate/store"
-	"workrate/tenant"
 	"workrate/web"
 )
 
@@ -97,37 +95,20 @@ func (h *Handler) verifyStaffCode(c *gin.Context) error {
 		p.Error = l.T("twofactor.unavailable")
 		return h.renderStaffCode(c, http.StatusServiceUnavailable, p)
 	}
-	attempt := auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email,
-		IP: c.ClientIP(), Host: tenant.FromContext(c).Host}
-	// One code attempt at a time per address and account, so that a burst
-	// of guesses cannot pass the throttle before its failures are recorded.
-	done, err := h.hashes.Turn(c, attempt.IP, st.ID)
-	if err != nil {
+	usedRecovery, err := h.gate.SecondFactor(c, h.asker(c, st.Email, st.AgencyID), staffHolder(st), staffSubject(st), c.PostForm("code"))
+	var throttled *auth.ThrottledError
+	switch {
+	case err == nil:
+	case errors.Is(err, auth.ErrDenied):
+		p.Error = l.T("twofactor.code.wrong")
+		return h.renderStaffCode(c, http.StatusUnauthorized, p)
+	case errors.As(err, &throttled):
+		p.Error = l.N("staff.login.throttled", retryAfter(c, throttled.Wait))
+		return h.renderStaffCode(c, http.StatusTooManyRequests, p)
+	case errors.Is(err, auth.ErrBusy):
 		c.Header("Retry-After", "1")
 		p.Error = l.T("staff.login.busy")
 		return h.renderStaffCode(c, http.StatusTooManyRequests, p)
-	}
-	defer done()
-	wait, err := h.hashes.Throttled(c, h.auth, st.ID, attempt.IP)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		if h.hashes.RecordThrottled(attempt.IP, st.ID) {
-			attempt.Reason = auth.ReasonThrottled
-			h.record(c, attempt)
-		}
-		p.Error = l.N("staff.login.throttled", retryAfter(c, wait))
-		return h.renderStaffCode(c, http.StatusTooManyRequests, p)
-	}
-	usedRecovery, err := h.auth.VerifySecondFactor(c, h.box, staffSubject(st), c.PostForm("code"), store.Now())
-	switch {
-	case err == nil:
-	case errors.Is(err, auth.ErrBadCode):
-		attempt.Reason = auth.ReasonBadCode
-		h.record(c, attempt)
-		p.Error = l.T("twofactor.code.wrong")
-		return h.renderStaffCode(c, http.StatusUnauthorized, p)
 	case errors.Is(err, auth.ErrTOTPNotEnrolled):
 		_ = h.auth.DeleteSession(c, auth.SessionToken(c.Request))
 		auth.ClearSessionCookie(c.Writer, c.Request)
@@ -135,8 +116,6 @@ func (h *Handler) verifyStaffCode(c *gin.Context) error {
 	default:
 		return err
 	}
-	attempt.Success, attempt.Reason = true, auth.ReasonOK
-	h.record(c, attempt)
 	if err := h.startSession(c, st, false); err != nil { // deletes the pending session
 		return err
 	}

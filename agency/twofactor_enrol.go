@@ -10,7 +10,6 @@ import (
 
 	"workrate/auth"
 	"workrate/store"
-	"workrate/tenant"
 	"workrate/web"
 )
 
@@ -133,32 +132,23 @@ func (h *Handler) disableStaffTwoFactor(c *gin.Context) error {
 	if p.Required {
 		return web.Status(http.StatusForbidden, errors.New("agency: two-factor sign-in is required"))
 	}
-	done, err := h.hashes.Turn(c, c.ClientIP(), st.ID)
-	if err != nil {
-		c.Header("Retry-After", "1")
-		return web.Status(http.StatusTooManyRequests, err)
-	}
-	defer done()
-	wait, err := h.hashes.Throttled(c, h.auth, st.ID, c.ClientIP())
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		retryAfter(c, wait)
-		return web.Status(http.StatusTooManyRequests, errors.New("agency: throttled"))
-	}
-	err = h.auth.DisableTOTP(c, h.box, staffSubject(st), c.PostForm("code"), store.Now())
+	err := h.gate.TurnOffSecondFactor(c, h.asker(c, st.Email, st.AgencyID), staffHolder(st), staffSubject(st), c.PostForm("code"))
+	var throttled *auth.ThrottledError
 	switch {
 	case err == nil:
 		return redirect(c, staffTwoFactorPath)
-	case errors.Is(err, auth.ErrBadCode):
-		h.record(c, auth.Attempt{AgencyID: st.AgencyID, AccountID: st.ID, Kind: auth.KindStaff, Email: st.Email,
-			IP: c.ClientIP(), Host: tenant.FromContext(c).Host, Reason: auth.ReasonBadCode})
+	case errors.Is(err, auth.ErrDenied):
 		p.Error = h.localizer(c).T("twofactor.code.wrong")
 		if err := h.fillStaffTwoFactor(c, st, &p, false); err != nil {
 			return err
 		}
 		return h.renderStaffTwoFactor(c, http.StatusUnprocessableEntity, p)
+	case errors.As(err, &throttled):
+		retryAfter(c, throttled.Wait)
+		return web.Status(http.StatusTooManyRequests, err)
+	case errors.Is(err, auth.ErrBusy):
+		c.Header("Retry-After", "1")
+		return web.Status(http.StatusTooManyRequests, err)
 	}
 	return err
 }

@@ -100,11 +100,11 @@ func TestStaffTwoFactor(t *testing.T) {
 			// Throttled like passwords.
 			th := w.env.Browser()
 			th.Post(w.hostA, "/staff/login", servertest.Values("email", w.staff["A-member"].Email, "password", pw))
-			for range auth.MaxAccountFailures - 2 { // two wrong codes above already count
+			for range auth.MaxPairFailures - 2 { // two wrong codes above already count
 				th.Post(w.hostA, "/staff/login/code", servertest.Values("code", "000000"))
 			}
 			if r := th.Post(w.hostA, "/staff/login/code", servertest.Values("code", "000000")); r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
-				t.Errorf("after %d wrong codes: %d", auth.MaxAccountFailures, r.Status)
+				t.Errorf("after %d wrong codes: %d", auth.MaxPairFailures, r.Status)
 			}
 		})
 	}

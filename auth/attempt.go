@@ -22,12 +22,26 @@ const (
 	ReasonBadCode       = "bad_code"
 )
 
-// Throttle limits: failures per account, and per client address (password
-// spraying), within Window.
+// Throttle limits within ThrottleWindow. A hard lock of the account after a
+// few failures from anywhere would let anyone lock its owner out and would
+// tell known accounts from unknown ones; instead (SECURITY.md, "Sign-in
+// throttling"):
+//   - one email from one address group: MaxPairFailures, then that pair waits;
+//   - one address group, any email: MaxAddressFailures, then it waits;
+//   - one email from every address: after EmailSlowAfter failures each
+//     further attempt waits twice as long as the one before (from 1 s, at
+//     most MaxEmailDelay), except from an address that signed in to it
+//     within UsualAddressAge: the owner's usual address is never slowed.
+//
+// Every limit is keyed by the email typed, never by whether an account has
+// it, so known and unknown accounts are answered alike.
 const (
 	ThrottleWindow     = 15 * time.Minute
-	MaxAccountFailures = 5
+	MaxPairFailures    = 5
 	MaxAddressFailures = 30
+	EmailSlowAfter     = 10
+	MaxEmailDelay      = 5 * time.Minute
+	UsualAddressAge    = 30 * 24 * time.Hour
 )
 
 // Attempt is one sign-in attempt, kept per agency for troubleshooting.
@@ -41,6 +55,7 @@ type Attempt struct {
 	Kind        string    `bun:"kind" json:"kind"`
 	Email       string    `bun:"email" json:"email"`
 	IP          string    `bun:"ip" json:"ip"`
+	Addr        string    `bun:"addr" json:"-"` // the throttle's address group (Addr)
 	Host        string    `bun:"host" json:"host"`
 	Success     bool      `bun:"success" json:"success"`
 	Reason      string    `bun:"reason" json:"reason"`
@@ -53,8 +68,9 @@ func (s *Store) RecordAttempt(ctx context.Context, a *Attempt) error {
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = store.Now()
 	}
-	if len(a.Email) > 254 {
-		a.Email = a.Email[:254]
+	a.Email = ShownEmail(a.Email)
+	if a.Addr == "" {
+		a.Addr = Addr(a.IP)
 	}
 	if _, err := s.db.NewInsert().Model(a).Exec(ctx); err != nil {
 		return fmt.Errorf("auth: record attempt: %w", store.Translate(err))
@@ -65,42 +81,82 @@ func (s *Store) RecordAttempt(ctx context.Context, a *Attempt) error {
 // counted failures: throttled attempts are recorded but do not extend a lock-out.
 var countedFailures = []string{ReasonWrongPassword, ReasonUnknownEmail, ReasonBadCode}
 
-// Throttled says how long the caller must wait before another attempt for this
-// account (may be empty) from this address; 0 means go ahead. It answers from
-// the database, so the limit holds across instances.
-func (s *Store) Throttled(ctx context.Context, accountID, ip string) (time.Duration, error) {
+// Throttled says how long an attempt for email from the address group addr
+// must wait (the limits above); 0 means go ahead. It answers from the
+// database, so the limits hold across instances.
+func (s *Store) Throttled(ctx context.Context, email, addr string) (time.Duration, error) {
+	wait, _, err := s.throttled(ctx, email, addr)
+	return wait, err
+}
+
+// throttled is Throttled that also says whether the address group's own
+// limit is the reason (so that memory can refuse its other emails too).
+func (s *Store) throttled(ctx context.Context, email, addr string) (wait time.Duration, byAddr bool, err error) {
 	now := store.Now()
-	since := now.Add(-ThrottleWindow)
-	wait := func(col, val string, max int) (time.Duration, error) {
-		var times []time.Time
-		err := s.db.NewSelect().Model((*Attempt)(nil)).Column("created_at").
-			Where("? = ? AND created_at > ? AND success = ? AND reason IN (?)", bun.Ident(col), val, since, false, bun.List(countedFailures)).
-			Order("created_at DESC").Limit(int64(max)).Scan(ctx, &times)
+	for _, l := range []struct {
+		where string
+		args  []any
+		max   int
+	}{
+		{"email = ? AND addr = ?", []any{email, addr}, MaxPairFailures},
+		{"addr = ?", []any{addr}, MaxAddressFailures},
+	} {
+		times, err := s.failures(ctx, l.where, l.args, l.max, now)
 		if err != nil {
-			return 0, fmt.Errorf("auth: throttle by %s: %w", col, store.Translate(err))
+			return 0, false, err
 		}
-		if len(times) < max {
-			return 0, nil
+		if len(times) == l.max {
+			// Waits until the oldest of the last max failures leaves the window.
+			if w := times[len(times)-1].Add(ThrottleWindow).Sub(now); w > wait {
+				wait, byAddr = w, l.max == MaxAddressFailures
+			}
 		}
-		// Locked until the oldest of the last max failures leaves the window.
-		return times[len(times)-1].Add(ThrottleWindow).Sub(now), nil
 	}
-	var longest time.Duration
-	if accountID != "" {
-		d, err := wait("account_id", accountID, MaxAccountFailures)
-		if err != nil {
-			return 0, err
-		}
-		longest = d
+	if wait > 0 {
+		return wait, byAddr, nil
 	}
-	if ip != "" {
-		d, err := wait("ip", ip, MaxAddressFailures)
-		if err != nil {
-			return 0, err
-		}
-		longest = max(longest, d)
+	wait, err = s.emailDelay(ctx, email, addr, now)
+	return wait, false, err
+}
+
+// emailDelay is the wait of an email that failed from many addresses: none
+// below EmailSlowAfter failures or from the owner's usual address.
+func (s *Store) emailDelay(ctx context.Context, email, addr string, now time.Time) (time.Duration, error) {
+	const most = EmailSlowAfter + 20 // enough to reach MaxEmailDelay
+	times, err := s.failures(ctx, "email = ?", []any{email}, most, now)
+	if err != nil || len(times) < EmailSlowAfter {
+		return 0, err
 	}
-	return longest, nil
+	delay := min(time.Second<<(len(times)-EmailSlowAfter), MaxEmailDelay)
+	wait := times[0].Add(delay).Sub(now)
+	if wait <= 0 {
+		return 0, nil
+	}
+	usual, err := s.db.NewSelect().Model((*Attempt)(nil)).
+		Where("email = ? AND addr = ? AND success = ? AND created_at > ?", email, addr, true, now.Add(-UsualAddressAge)).
+		Exists(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("auth: usual address: %w", store.Translate(err))
+	}
+	if usual {
+		return 0, nil
+	}
+	return wait, nil
+}
+
+// failures returns the times of the newest counted failures matching where
+// within the window, newest first, at most limit. An attempt recorded once
+// per agency (the platform host) has one time and counts once.
+func (s *Store) failures(ctx context.Context, where string, args []any, limit int, now time.Time) ([]time.Time, error) {
+	var times []time.Time
+	err := s.db.NewSelect().Model((*Attempt)(nil)).ColumnExpr("DISTINCT created_at").
+		Where(where, args...).
+		Where("created_at > ? AND success = ? AND reason IN (?)", now.Add(-ThrottleWindow), false, bun.List(countedFailures)).
+		Order("created_at DESC").Limit(int64(limit)).Scan(ctx, &times)
+	if err != nil {
+		return nil, fmt.Errorf("auth: throttle: %w", store.Translate(err))
+	}
+	return times, nil
 }
 
 // AttemptsOf lists an agency's attempts for one workspace, newest first.

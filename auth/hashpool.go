@@ -4,20 +4,34 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync/atomic"
+	"time"
 )
 
-// ErrBusy is returned by HashPool when every hashing slot is in use; handlers should answer 429.
+// ErrBusy is returned by HashPool when no hashing slot came free in time; handlers should answer 429.
 var ErrBusy = errors.New("auth: password hashing pool busy")
 
+// QueueWait is the longest a hash waits for a free slot before ErrBusy.
+// Waiters are served in arrival order, and Turn lets each address and
+// account have one attempt at a time, so a flood from a few addresses
+// queues behind itself while another address waits at most a few hashes.
+const QueueWait = 2 * time.Second
+
 // HashPool bounds the number of concurrent password hashes so that a login flood
-// cannot exhaust CPU or memory; calls never wait for a slot. Create it with NewHashPool.
+// cannot exhaust CPU or memory; a hash waits at most QueueWait for a slot,
+// in arrival order. Create it with NewHashPool.
 type HashPool struct {
 	slots  chan struct{}
 	params Params
 	dummy  string // hash of a discarded random string with params, for VerifyDummy
 	turns  turns  // sign-in attempts in progress per address and account (Turn)
 	locks  locks  // lock-outs the database reported, until they end (Throttled)
+	shares shares // sign-in attempts in progress per agency (Share)
+	hashed atomic.Int64
 }
+
+// Hashed counts the hashes the pool has run (tests and benchmarks).
+func (hp *HashPool) Hashed() int64 { return hp.hashed.Load() }
 
 // NewHashPool returns a pool running at most size hashes at once (size ≤ 0 means runtime.NumCPU()) with params p; it panics if p is invalid.
 func NewHashPool(size int, p Params) *HashPool {
@@ -71,27 +85,38 @@ func (hp *HashPool) VerifyDummy(password string) error {
 	return nil
 }
 
-// tryAcquire takes a slot without waiting and reports whether it got one.
+// tryAcquire takes a slot, waiting at most QueueWait behind the attempts
+// that came first, and reports whether it got one.
 func (hp *HashPool) tryAcquire() bool {
 	select {
 	case hp.slots <- struct{}{}:
 		return true
 	default:
+	}
+	t := time.NewTimer(QueueWait)
+	defer t.Stop()
+	select {
+	case hp.slots <- struct{}{}: // blocked senders are served in arrival order
+		return true
+	case <-t.C:
 		return false
 	}
 }
 
-// release frees a slot taken by tryAcquire.
+// release frees a slot taken by tryAcquire, after one hash.
 func (hp *HashPool) release() {
+	hp.hashed.Add(1)
 	<-hp.slots
 }
 
-// Hold takes a slot without hashing and returns the function that frees it,
-// or ok false when the pool is full. Tests fill the pool with it to check
-// that a busy pool answers at once.
+// Hold takes a free slot without hashing or waiting and returns the function
+// that frees it, or ok false when the pool is full. Tests fill the pool with
+// it to check what a busy pool answers.
 func (hp *HashPool) Hold() (release func(), ok bool) {
-	if !hp.tryAcquire() {
+	select {
+	case hp.slots <- struct{}{}:
+		return func() { <-hp.slots }, true
+	default:
 		return nil, false
 	}
-	return hp.release, true
 }

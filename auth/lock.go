@@ -7,7 +7,7 @@ import (
 )
 
 // locks remembers the lock-outs the database reported on this instance,
-// per key (AddressKey, AccountKey), until they end. A lock-out only ends
+// per key (an email and address pair, an address group), until they end. A lock-out only ends
 // with time (failures leave the throttle's window; nothing unlocks early),
 // so the memory answers exactly as the database would, without its queries:
 // a flood of attempts at a locked account or address costs no query to
@@ -61,12 +61,12 @@ func (l *locks) remember(key string, until time.Time) {
 	l.until[key] = until
 }
 
-// RecordThrottled reports whether a throttled attempt from ip for accountID
-// (may be empty) is to be recorded: the first each ThrottledRecordEvery per
-// address and account on this instance.
-func (hp *HashPool) RecordThrottled(ip, accountID string) bool {
+// RecordThrottled reports whether a throttled attempt from the address group
+// addr for email is to be recorded: the first each ThrottledRecordEvery per
+// address and email on this instance.
+func (hp *HashPool) RecordThrottled(addr, email string) bool {
 	l := &hp.locks
-	key := AddressKey(ip) + " " + AccountKey(accountID)
+	key := addr + " " + email
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -80,41 +80,30 @@ func (hp *HashPool) RecordThrottled(ip, accountID string) bool {
 	return true
 }
 
-// Throttled is Store.Throttled with this instance's memory of lock-outs:
-// how long the attempt for accountID (may be empty) from ip must wait, 0 to
-// go ahead. Call it during the attempt's Turn.
-func (hp *HashPool) Throttled(ctx context.Context, s *Store, accountID, ip string) (time.Duration, error) {
+// throttled is Store.Throttled with this instance's memory of the waits the
+// database reported for an email and address pair, or for an address group:
+// a flood at a throttled pair or from a throttled address costs no query.
+// An email's own delay is not remembered: it spares the owner's usual
+// address, which only the database knows. Call it during the attempt's Turn.
+func (hp *HashPool) throttled(ctx context.Context, s *Store, email, addr string) (time.Duration, error) {
 	now := time.Now()
-	var longest time.Duration
-	if accountID != "" {
-		longest = hp.locks.wait(AccountKey(accountID), now)
+	pair, byAddr := "pair:"+email+" "+addr, "addr:"+addr
+	if wait := max(hp.locks.wait(pair, now), hp.locks.wait(byAddr, now)); wait > 0 {
+		return wait, nil
 	}
-	if ip != "" {
-		longest = max(longest, hp.locks.wait(AddressKey(ip), now))
+	wait, addrLimit, err := s.throttled(ctx, email, addr)
+	if err != nil || wait == 0 {
+		return 0, err
 	}
-	if longest > 0 {
-		return longest, nil
+	key := pair
+	if addrLimit {
+		key = byAddr
 	}
-	for _, k := range []struct{ account, ip, key string }{
-		{accountID, "", AccountKey(accountID)},
-		{"", ip, AddressKey(ip)},
-	} {
-		if k.account == "" && k.ip == "" {
-			continue
-		}
-		wait, err := s.Throttled(ctx, k.account, k.ip)
-		if err != nil {
-			return 0, err
-		}
-		if wait > 0 {
-			hp.locks.remember(k.key, now.Add(wait))
-			longest = max(longest, wait)
-		}
-	}
-	return longest, nil
+	hp.locks.remember(key, now.Add(wait))
+	return wait, nil
 }
 
-// ForgetLocks forgets the remembered lock-outs: for tests that empty the
+// ForgetLocks forgets the remembered waits: for tests that empty the
 // attempts table to start again.
 func (hp *HashPool) ForgetLocks() {
 	hp.locks.mu.Lock()

@@ -36,6 +36,7 @@ type Handler struct {
 	renderer *web.Renderer
 	bundle   *locale.Bundle
 	hashes   *auth.HashPool
+	gate     *auth.Gate // checks operators' passwords
 	sessions auth.SessionPolicy
 	domains  *certs.Domains
 	auth     *auth.Store
@@ -46,7 +47,7 @@ type Handler struct {
 func New(d Deps) *Handler {
 	return &Handler{
 		db: d.DB, resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle, hashes: d.Hashes,
-		sessions: d.Sessions, domains: d.Domains, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
+		gate: auth.NewGate(d.DB, d.Hashes, nil), sessions: d.Sessions, domains: d.Domains, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
 	}
 }
 

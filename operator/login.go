@@ -2,7 +2,6 @@ package operator
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,58 +52,39 @@ func (h *Handler) renderLogin(c *gin.Context, status int, p loginPage) error {
 	return h.renderer.HTML(c, status, "operator/login", web.View{Title: l.T("operator.login.title"), Surface: web.SurfacePublic, Data: p})
 }
 
-// login checks an operator's email and password. Every failure looks the
-// same, costs the same hashing effort and is recorded for throttling; a
-// throttled account or address gets 429 with Retry-After.
+// login checks an operator's email and password through the gate. Every
+// failure looks the same, known email or not; a throttled attempt gets 429
+// with Retry-After.
 func (h *Handler) login(c *gin.Context) error {
 	form := loginPage{Email: strings.TrimSpace(c.PostForm("email")), Next: c.PostForm("next")}
-	password := c.PostForm("password")
 	host := tenant.FromContext(c).Host
-	attempt := auth.Attempt{Kind: auth.KindOperator, Email: strings.ToLower(form.Email), IP: c.ClientIP(), Host: host}
-
 	var op *auth.Operator
+	var holders []auth.Holder
 	if email, err := auth.NormalizeEmail(form.Email); err == nil {
 		op, err = h.auth.OperatorByEmail(c, email)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-	}
-	if op != nil {
-		attempt.AccountID = op.ID
-	}
-	done, err := h.hashes.Turn(c, attempt.IP, attempt.AccountID)
-	if err != nil {
-		return h.loginBusy(c, form)
-	}
-	defer done()
-	wait, err := h.hashes.Throttled(c, h.auth, attempt.AccountID, attempt.IP)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		if h.hashes.RecordThrottled(attempt.IP, attempt.AccountID) {
-			attempt.Reason = auth.ReasonThrottled
-			h.record(c, attempt)
+		if op != nil {
+			holders = append(holders, auth.Holder{ID: op.ID, Hash: op.PasswordHash})
 		}
-		c.Header("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-		form.Error = h.localizer(c).T("operator.login.throttled")
-		return h.renderLogin(c, http.StatusTooManyRequests, form)
 	}
-	var ok bool
-	if op == nil {
-		err = h.hashes.VerifyDummy(password)
-		attempt.Reason = auth.ReasonUnknownEmail
-	} else {
-		ok, err = h.hashes.Verify(op.PasswordHash, password)
-		attempt.Reason = auth.ReasonWrongPassword
-	}
-	if errors.Is(err, auth.ErrBusy) {
-		return h.loginBusy(c, form)
-	}
-	if !ok || err != nil {
-		h.record(c, attempt)
+	asker := auth.Asker{Kind: auth.KindOperator, Email: form.Email, IP: c.ClientIP(), Host: host}
+	_, err := h.gate.SignIn(c, asker, holders, c.PostForm("password"), false)
+	var throttled *auth.ThrottledError
+	switch {
+	case err == nil:
+	case errors.Is(err, auth.ErrDenied):
 		form.Error = h.localizer(c).T("operator.login.failed")
 		return h.renderLogin(c, http.StatusUnauthorized, form)
+	case errors.As(err, &throttled):
+		c.Header("Retry-After", strconv.Itoa(int((throttled.Wait+time.Second-1)/time.Second)))
+		form.Error = h.localizer(c).T("operator.login.throttled")
+		return h.renderLogin(c, http.StatusTooManyRequests, form)
+	case errors.Is(err, auth.ErrBusy):
+		return h.loginBusy(c, form)
+	default:
+		return err
 	}
 	if old := auth.SessionToken(c.Request); old != "" {
 		if err := h.auth.DeleteSession(c, old); err != nil {
@@ -118,14 +98,5 @@ func (h *Handler) login(c *gin.Context) error {
 		return err
 	}
 	auth.SetSessionCookie(c.Writer, c.Request, token)
-	attempt.Success, attempt.Reason = true, auth.ReasonOK
-	h.record(c, attempt)
 	return redirect(c, safeNext(form.Next))
-}
-
-// record stores a sign-in attempt; a failure to record is logged, not shown.
-func (h *Handler) record(c *gin.Context, a auth.Attempt) {
-	if err := h.auth.RecordAttempt(c, &a); err != nil {
-		slog.ErrorContext(c, "record operator sign-in attempt", "err", err)
-	}
 }

@@ -98,12 +98,12 @@ func TestOperatorConsole(t *testing.T) {
 			t.Run("throttling", func(t *testing.T) {
 				newOperator(t, db, "target@workrate.example")
 				x := env.Browser()
-				for i := 0; i < auth.MaxAccountFailures; i++ {
+				for i := 0; i < auth.MaxPairFailures; i++ {
 					x.Post("localhost", "/operator/login", servertest.Values("email", "target@workrate.example", "password", "wrong-password-x"))
 				}
 				r := x.Post("localhost", "/operator/login", servertest.Values("email", "target@workrate.example", "password", opPassword))
 				if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
-					t.Errorf("after %d failures = %d (Retry-After %q), want 429", auth.MaxAccountFailures, r.Status, r.Header.Get("Retry-After"))
+					t.Errorf("after %d failures = %d (Retry-After %q), want 429", auth.MaxPairFailures, r.Status, r.Header.Get("Retry-After"))
 				}
 			})
 

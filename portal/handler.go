@@ -46,6 +46,7 @@ type Handler struct {
 	Deps
 	page       func(func(*gin.Context) error) gin.HandlerFunc
 	dashboards dashboardCache
+	secrets    *auth.Gate // the gate: checks second-factor codes
 }
 
 // New returns the portal's handler.
@@ -53,7 +54,7 @@ func New(d Deps) *Handler {
 	if d.NotFound == nil {
 		d.NotFound = func(c *gin.Context) { d.Renderer.Error(c, http.StatusNotFound) }
 	}
-	return &Handler{Deps: d, page: d.Renderer.Page(store.ErrNotFound)}
+	return &Handler{Deps: d, page: d.Renderer.Page(store.ErrNotFound), secrets: auth.NewGate(d.Auth.DB(), d.Hashes, d.Box)}
 }
 
 // render fills the portal's frame (surface, nav, viewer, preview) and renders page.

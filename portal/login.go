@@ -33,7 +33,7 @@ func (h *Handler) login(c *gin.Context) error {
 	}
 	a, err := h.Access.Login(c, req)
 	var expired *access.ExpiredError
-	var throttled *access.ThrottledError
+	var throttled *auth.ThrottledError
 	switch {
 	case err == nil:
 	case errors.Is(err, access.ErrPasswordTooLong):
@@ -94,17 +94,4 @@ func (h *Handler) login(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, "/")
 	}
 	return nil
-}
-
-// RecordUnknownHost notes a sign-in posted to a host the platform does not
-// serve, for the troubleshooting list of the agency owning the email; the
-// caller still answers 404.
-func (h *Handler) RecordUnknownHost(c *gin.Context) {
-	if c.Request.Method != http.MethodPost || c.Request.URL.Path != "/login" {
-		return
-	}
-	t := tenant.FromContext(c)
-	if err := h.Access.RecordUnknownHost(c, c.PostForm("email"), c.ClientIP(), t.Host); err != nil {
-		slog.ErrorContext(c, "portal: record unknown host", "err", err)
-	}
 }

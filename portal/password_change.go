@@ -2,7 +2,9 @@ package portal
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,15 +19,22 @@ import (
 func (h *Handler) changePassword(c *gin.Context) error {
 	cl := clientOf(c)
 	first := cl.Account.MustChangePassword
+	asker := auth.Asker{Kind: auth.KindClient, Email: cl.Account.LoginEmail, IP: c.ClientIP(), Host: cl.Session.Host,
+		AgencyID: cl.Account.AgencyID, Agency: cl.Account.AgencyID}
 	a, err := h.Access.ChangePassword(c, cl.Account, access.PasswordChange{
 		Current: c.PostForm("current_password"), New: c.PostForm("new_password"), Confirm: c.PostForm("confirm_password"),
-	})
+	}, asker)
 	var fe *access.FieldError
+	var throttled *auth.ThrottledError
 	switch {
 	case err == nil:
 	case errors.As(err, &fe):
 		msg := web.LocalizerOf(c).T(fe.Code, "Min", auth.MinPasswordLength)
 		return h.renderPassword(c, http.StatusUnprocessableEntity, map[string]string{fe.Field: msg}, "")
+	case errors.As(err, &throttled):
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(throttled.Wait.Seconds()))))
+		msg := web.LocalizerOf(c).N("portal.login.throttled", max(int(math.Ceil(throttled.Wait.Minutes())), 1))
+		return h.renderPassword(c, http.StatusTooManyRequests, map[string]string{"current_password": msg}, "")
 	case errors.Is(err, auth.ErrBusy):
 		c.Header("Retry-After", "1")
 		return web.Status(http.StatusTooManyRequests, err)

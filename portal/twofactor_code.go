@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
-	"workrate/store"
 	"workrate/web"
 )
 
@@ -33,6 +32,18 @@ type recoveryUsedPage struct {
 // subject names the client's account for the two-factor store.
 func (cl *client) subject() auth.TOTPSubject {
 	return auth.TOTPSubject{Kind: auth.KindClient, AgencyID: cl.Account.AgencyID, ID: cl.Account.ID}
+}
+
+// asker is the client as the gate sees an attempt of theirs.
+func (cl *client) asker(c *gin.Context) auth.Asker {
+	return auth.Asker{Kind: auth.KindClient, Email: cl.Account.LoginEmail, IP: c.ClientIP(), Host: cl.Session.Host,
+		AgencyID: cl.Account.AgencyID, Agency: cl.Account.AgencyID}
+}
+
+// holder is the client's account as the gate sees it.
+func (cl *client) holder() auth.Holder {
+	return auth.Holder{ID: cl.Account.ID, AgencyID: cl.Account.AgencyID, WorkspaceID: cl.Account.WorkspaceID,
+		Hash: cl.Account.PasswordHash}
 }
 
 // showCode asks a client whose password was right for the code of their authenticator.
@@ -59,43 +70,21 @@ func (h *Handler) verifyCode(c *gin.Context) error {
 		p.Error = l.T("twofactor.unavailable")
 		return h.renderCode(c, http.StatusServiceUnavailable, p)
 	}
-	attempt := func(ok bool, reason string) error {
-		return h.Auth.RecordAttempt(c, &auth.Attempt{AgencyID: cl.Account.AgencyID, WorkspaceID: cl.Account.WorkspaceID,
-			AccountID: cl.Account.ID, Kind: auth.KindClient, Email: cl.Account.LoginEmail, IP: c.ClientIP(),
-			Host: cl.Session.Host, Success: ok, Reason: reason, CreatedAt: store.Now()})
-	}
-	// One code attempt at a time per address and account, so that a burst
-	// of guesses cannot pass the throttle before its failures are recorded.
-	done, err := h.Hashes.Turn(c, c.ClientIP(), cl.Account.ID)
-	if err != nil {
+	usedRecovery, err := h.secrets.SecondFactor(c, cl.asker(c), cl.holder(), cl.subject(), c.PostForm("code"))
+	var throttled *auth.ThrottledError
+	switch {
+	case err == nil:
+	case errors.Is(err, auth.ErrDenied):
+		p.Error = l.T("twofactor.code.wrong")
+		return h.renderCode(c, http.StatusUnauthorized, p)
+	case errors.As(err, &throttled):
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(throttled.Wait.Seconds()))))
+		p.Error = l.N("portal.login.throttled", max(int(math.Ceil(throttled.Wait.Minutes())), 1))
+		return h.renderCode(c, http.StatusTooManyRequests, p)
+	case errors.Is(err, auth.ErrBusy):
 		c.Header("Retry-After", "1")
 		p.Error = l.T("portal.login.busy")
 		return h.renderCode(c, http.StatusTooManyRequests, p)
-	}
-	defer done()
-	wait, err := h.Hashes.Throttled(c, h.Auth, cl.Account.ID, c.ClientIP())
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		if h.Hashes.RecordThrottled(c.ClientIP(), cl.Account.ID) {
-			if err := attempt(false, auth.ReasonThrottled); err != nil {
-				return err
-			}
-		}
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		p.Error = l.N("portal.login.throttled", max(int(math.Ceil(wait.Minutes())), 1))
-		return h.renderCode(c, http.StatusTooManyRequests, p)
-	}
-	usedRecovery, err := h.Auth.VerifySecondFactor(c, h.Box, cl.subject(), c.PostForm("code"), store.Now())
-	switch {
-	case err == nil:
-	case errors.Is(err, auth.ErrBadCode):
-		if err := attempt(false, auth.ReasonBadCode); err != nil {
-			return err
-		}
-		p.Error = l.T("twofactor.code.wrong")
-		return h.renderCode(c, http.StatusUnauthorized, p)
 	case errors.Is(err, auth.ErrTOTPNotEnrolled):
 		// Reset meanwhile: sign in again.
 		_ = h.Auth.DeleteSession(c, cl.Token)
@@ -103,9 +92,6 @@ func (h *Handler) verifyCode(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, "/login")
 		return nil
 	default:
-		return err
-	}
-	if err := attempt(true, auth.ReasonOK); err != nil {
 		return err
 	}
 	token, err := h.Auth.CreateSession(c, &auth.Session{Kind: auth.KindClient, AgencyID: cl.Account.AgencyID,

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"html/template"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -164,34 +166,22 @@ func (h *Handler) disableTwoFactor(c *gin.Context) error {
 	if p.Required {
 		return web.Status(http.StatusForbidden, errors.New("portal: two-factor sign-in is required"))
 	}
-	done, err := h.Hashes.Turn(c, c.ClientIP(), cl.Account.ID)
-	if err != nil {
-		c.Header("Retry-After", "1")
-		return web.Status(http.StatusTooManyRequests, err)
-	}
-	defer done()
-	wait, err := h.Hashes.Throttled(c, h.Auth, cl.Account.ID, c.ClientIP())
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		c.Header("Retry-After", "60")
-		return web.Status(http.StatusTooManyRequests, errors.New("portal: throttled"))
-	}
-	err = h.Auth.DisableTOTP(c, h.Box, cl.subject(), c.PostForm("code"), store.Now())
+	err := h.secrets.TurnOffSecondFactor(c, cl.asker(c), cl.holder(), cl.subject(), c.PostForm("code"))
+	var throttled *auth.ThrottledError
 	switch {
 	case err == nil:
-	case errors.Is(err, auth.ErrBadCode):
-		if err := h.Auth.RecordAttempt(c, &auth.Attempt{AgencyID: cl.Account.AgencyID, WorkspaceID: cl.Account.WorkspaceID,
-			AccountID: cl.Account.ID, Kind: auth.KindClient, Email: cl.Account.LoginEmail, IP: c.ClientIP(),
-			Host: cl.Session.Host, Reason: auth.ReasonBadCode, CreatedAt: store.Now()}); err != nil {
-			return err
-		}
+	case errors.Is(err, auth.ErrDenied):
 		p.Error = web.LocalizerOf(c).T("twofactor.code.wrong")
 		if err := h.fillTwoFactor(c, cl, &p, false); err != nil {
 			return err
 		}
 		return h.renderTwoFactor(c, http.StatusUnprocessableEntity, p)
+	case errors.As(err, &throttled):
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(throttled.Wait.Seconds()))))
+		return web.Status(http.StatusTooManyRequests, err)
+	case errors.Is(err, auth.ErrBusy):
+		c.Header("Retry-After", "1")
+		return web.Status(http.StatusTooManyRequests, err)
 	default:
 		return err
 	}

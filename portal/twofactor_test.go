@@ -189,14 +189,14 @@ func TestTwoFactorThrottled(t *testing.T) {
 		t.Run(db.Name, func(t *testing.T) {
 			s := newSite(t, db)
 			secret, p := enrolledAtCode(t, s, s.A1, "client@example.com")
-			for i := range auth.MaxAccountFailures {
+			for i := range auth.MaxPairFailures {
 				if r := p.Post(acme, "/login/code", servertest.Values("code", "000000")); r.Status != 401 {
 					t.Fatalf("wrong code %d: %d", i, r.Status)
 				}
 			}
 			r := p.Post(acme, "/login/code", servertest.Values("code", auth.TOTPCode(secret, time.Now().Add(30*time.Second))))
 			if r.Status != 429 || r.Header.Get("Retry-After") == "" {
-				t.Fatalf("after %d wrong codes: %d %q", auth.MaxAccountFailures, r.Status, r.Header.Get("Retry-After"))
+				t.Fatalf("after %d wrong codes: %d %q", auth.MaxPairFailures, r.Status, r.Header.Get("Retry-After"))
 			}
 		})
 	}
@@ -226,8 +226,8 @@ func TestTwoFactorCodeBurstIsThrottled(t *testing.T) {
 			for st := range statuses {
 				count[st]++
 			}
-			if count[http.StatusUnauthorized] > auth.MaxAccountFailures || count[http.StatusUnauthorized]+count[http.StatusTooManyRequests] != burst {
-				t.Fatalf("answers %v: want at most %d wrong codes checked and the rest throttled", count, auth.MaxAccountFailures)
+			if count[http.StatusUnauthorized] > auth.MaxPairFailures || count[http.StatusUnauthorized]+count[http.StatusTooManyRequests] != burst {
+				t.Fatalf("answers %v: want at most %d wrong codes checked and the rest throttled", count, auth.MaxPairFailures)
 			}
 		})
 	}

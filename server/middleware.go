@@ -80,12 +80,10 @@ func limitBody(n int64) gin.HandlerFunc {
 	}
 }
 
-// tenant resolves the Host; an unknown host gets the plain 404 page.
+// tenant resolves the Host; a host the platform does not serve gets the
+// plain 404 page for every method, touching no account and no table.
 func (a *App) tenant() gin.HandlerFunc {
 	return a.resolver.Middleware(a.proxies, func(c *gin.Context) {
-		// A client's sign-in sent to a host not served (yet) is still noted
-		// for the agency's troubleshooting; the answer stays a plain 404.
-		a.portal.RecordUnknownHost(c)
 		a.renderer.Error(c, http.StatusNotFound)
 	})
 }
