@@ -13,6 +13,7 @@ import (
 	"workrate/auth"
 	"workrate/store"
 	"workrate/tenant"
+	"workrate/visitor"
 	"workrate/web"
 )
 
@@ -34,7 +35,7 @@ func safeStaffNext(next string) string {
 
 // showLogin shows the sign-in form; a signed-in staff member goes on at once.
 func (h *Handler) showLogin(c *gin.Context) error {
-	if _, _, err := h.loadStaff(c); err == nil {
+	if visitor.Of(c).Kind == auth.KindStaff {
 		return redirect(c, safeStaffNext(c.Query("next")))
 	}
 	return h.renderLogin(c, http.StatusOK, loginPage{Next: c.Query("next")})

@@ -1,15 +1,13 @@
 package agency
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
-	"workrate/store"
-	"workrate/tenant"
+	"workrate/visitor"
 	"workrate/web"
 )
 
@@ -18,76 +16,31 @@ import (
 const langCookie = "lang"
 
 // requireStaff lets a request through only with a live staff session of this
-// host. The account is re-read on every request: a removed or disabled
-// account, or one whose password changed elsewhere (session_version), is
-// signed out at once. On the platform host the session's agency becomes the
-// request's tenant, with its brand; the staff member's saved language applies.
+// host (the visitor, re-checked on every request: a removed or disabled
+// account, or one whose password changed elsewhere, is signed out at once).
+// On the platform host the visitor made the session's agency the tenant.
 func (h *Handler) requireStaff(c *gin.Context) {
-	st, sess, err := h.loadStaff(c)
-	if err != nil {
-		if !errors.Is(err, store.ErrNotFound) {
-			h.renderer.Fail(c, fmt.Errorf("staff session: %w", err))
-			return
-		}
+	v := visitor.Of(c)
+	if v.Err != nil {
+		h.renderer.Fail(c, fmt.Errorf("staff session: %w", v.Err))
+		return
+	}
+	if v.Kind != auth.KindStaff {
 		// The cookie stays: it may hold a live session of another kind on
 		// this host (a client's), which a link here must not end.
 		web.ToSignIn(c, "/staff/login")
 		return
 	}
-	site := tenant.FromContext(c).Site
-	if target := staffGate(st, sess, site.Agency.RequireStaffTOTP, c.Request.URL.Path); target != "" {
+	st, sess := v.Staff, v.Session
+	if target := staffGate(st, sess, v.Site.Agency.RequireStaffTOTP, c.Request.URL.Path); target != "" {
 		c.Abort()
 		c.Redirect(http.StatusSeeOther, target)
 		return
 	}
 	c.Set(staffKey, st)
 	c.Set(sessionKey, sess)
-	chosen, _ := c.Cookie(langCookie)
-	web.SetLocalizer(c, h.bundle.Localizer(h.bundle.Match(st.Language, chosen, site.Agency.DefaultLanguage, c.GetHeader("Accept-Language"))))
 	web.SetViewer(c, &web.Viewer{Name: st.Name, Kind: auth.KindStaff})
 	c.Next()
-}
-
-// loadStaff finds the request's staff session and account; store.ErrNotFound
-// means "not signed in" for any reason.
-func (h *Handler) loadStaff(c *gin.Context) (*auth.Staff, *auth.Session, error) {
-	t := tenant.FromContext(c)
-	token := auth.SessionToken(c.Request)
-	if token == "" {
-		return nil, nil, store.ErrNotFound
-	}
-	sess, err := h.auth.SessionByToken(c, token, t.Host, h.sessions)
-	if err != nil {
-		return nil, nil, err
-	}
-	if sess.Kind != auth.KindStaff || sess.AgencyID == "" {
-		return nil, nil, store.ErrNotFound
-	}
-	switch t.Kind {
-	case tenant.AgencyHost:
-		if t.Site.Agency.ID != sess.AgencyID {
-			return nil, nil, store.ErrNotFound
-		}
-	case tenant.Platform:
-		site := h.resolver.SiteByID(sess.AgencyID)
-		if site == nil || !site.Agency.Active() {
-			return nil, nil, store.ErrNotFound
-		}
-		tenant.WithTenant(c, tenant.Tenant{Kind: tenant.Platform, Host: t.Host, Site: site})
-		web.SetBrand(c, site.Brand)
-	default:
-		return nil, nil, store.ErrNotFound
-	}
-	st, err := h.auth.StaffByID(c, sess.AgencyID, sess.SubjectID)
-	if err != nil {
-		return nil, nil, err
-	}
-	expired := sess.SecondFactorPending && store.Now().Sub(sess.CreatedAt) > auth.PendingSecondFactorTTL
-	if st.Disabled || st.SessionVersion != sess.SessionVersion || expired {
-		_ = h.auth.DeleteSession(c, token)
-		return nil, nil, store.ErrNotFound
-	}
-	return st, sess, nil
 }
 
 // requireManager lets owners and admins through; for members the page does

@@ -66,6 +66,13 @@ type Staff struct {
 // CanManage reports whether the staff member may change agency settings and portal access.
 func (s *Staff) CanManage() bool { return s.Role == RoleOwner || s.Role == RoleAdmin }
 
+// MayPreview reports whether the staff member may look at a client's portal:
+// a manager, enrolled in two-factor sign-in where the agency requires it.
+// A preview ends at the next request when this stops being true.
+func (s *Staff) MayPreview(agencyRequiresTOTP bool) bool {
+	return s.CanManage() && (s.TOTPEnabled || !agencyRequiresTOTP)
+}
+
 // Store reads and writes accounts, sessions and login attempts.
 type Store struct {
 	db bun.IDB

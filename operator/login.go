@@ -12,6 +12,7 @@ import (
 	"workrate/auth"
 	"workrate/store"
 	"workrate/tenant"
+	"workrate/visitor"
 	"workrate/web"
 )
 
@@ -33,7 +34,7 @@ func safeNext(next string) string {
 
 // showLogin shows the sign-in form; a signed-in operator goes on at once.
 func (h *Handler) showLogin(c *gin.Context) error {
-	if _, err := h.loadOperator(c); err == nil {
+	if visitor.Of(c).Kind == auth.KindOperator {
 		return redirect(c, safeNext(c.Query("next")))
 	}
 	return h.renderLogin(c, http.StatusOK, loginPage{Next: c.Query("next")})

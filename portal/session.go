@@ -9,10 +9,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
-	"workrate/branding"
-	"workrate/locale"
 	"workrate/store"
 	"workrate/tenant"
+	"workrate/visitor"
 	"workrate/web"
 	"workrate/workspace"
 )
@@ -27,7 +26,6 @@ type client struct {
 	Token     string
 	Preview   bool        // staff previewing: nothing can be written
 	Staff     *auth.Staff // the previewing staff member
-	before    hostState   // the request as the host alone made it, for 404s
 }
 
 // Scope is the client's only door into workspace data: its own workspace,
@@ -42,14 +40,6 @@ func (cl *client) Tools() []workspace.Tool { return workspace.ParseTools(cl.Acco
 // Has reports whether the client may open tool.
 func (cl *client) Has(tool workspace.Tool) bool { return workspace.HasTool(cl.Tools(), tool) }
 
-// hostState is what the host middlewares put on the request.
-type hostState struct {
-	tenant    tenant.Tenant
-	brand     branding.Brand
-	hasBrand  bool
-	localizer *locale.Localizer
-}
-
 const clientKey = "workrate.portal.client"
 
 // clientOf returns the request's client, or nil before requireClient.
@@ -62,69 +52,20 @@ func clientOf(c *gin.Context) *client {
 	return nil
 }
 
-// loadClient re-checks the session on every request: the session is live and
-// of this host and agency, the account exists, is enabled and has the
-// session's version (so revocation, a new password or email end it at once).
-// It returns nil when nobody may see the portal.
+// loadClient is the request's client, from its visitor (who re-checked the
+// session and the account on this request): a signed-in client, or a staff
+// member previewing a client's portal; nil when nobody may see the portal.
 func (h *Handler) loadClient(c *gin.Context) (*client, error) {
-	tok := auth.SessionToken(c.Request)
-	if tok == "" {
-		return nil, nil
-	}
-	t := tenant.FromContext(c)
-	// One query: the session, and for a client its account and workspace name.
-	cs, err := h.Auth.ClientSessionByToken(c, tok, t.Host, h.Sessions)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	sess := cs.Session
-	if t.Kind == tenant.AgencyHost && (t.Site == nil || sess.AgencyID != t.Site.Agency.ID) {
-		return nil, nil
-	}
-	site := h.Resolver.SiteByID(sess.AgencyID)
-	if site == nil || !site.Agency.Active() {
-		return nil, nil
-	}
-	switch sess.Kind {
-	case auth.KindClient:
-		a := cs.Account
-		expired := sess.SecondFactorPending && store.Now().Sub(sess.CreatedAt) > auth.PendingSecondFactorTTL
-		if a == nil || !a.Enabled || a.SessionVersion != sess.SessionVersion || expired {
-			// Revoked or reset: this session is over, on its very next request.
-			_ = h.Auth.DeleteSession(c, tok)
-			auth.ClearSessionCookie(c.Writer, c.Request)
-			return nil, nil
-		}
-		if cs.WorkspaceName == "" {
-			return nil, nil // no workspace, no portal
-		}
-		w := &workspace.Workspace{ID: a.WorkspaceID, AgencyID: a.AgencyID, Name: cs.WorkspaceName, DataVersion: cs.DataVersion}
-		return &client{Account: a, Workspace: w, Site: site, Session: sess, Token: tok}, nil
-	case auth.KindStaff:
-		if sess.PreviewWorkspaceID == "" || sess.SecondFactorPending {
-			return nil, nil
-		}
-		st, err := h.Auth.StaffByID(c, sess.AgencyID, sess.SubjectID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if st.Disabled || st.SessionVersion != sess.SessionVersion {
-			return nil, nil
-		}
-		a, err := h.Auth.PortalAccountOf(c, sess.AgencyID, sess.PreviewWorkspaceID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return h.withWorkspace(c, &client{Account: a, Site: site, Session: sess, Token: tok, Preview: true, Staff: st})
+	v := visitor.Of(c)
+	switch {
+	case v.Err != nil:
+		return nil, v.Err
+	case v.Kind == auth.KindClient:
+		a := v.Client
+		w := &workspace.Workspace{ID: a.WorkspaceID, AgencyID: a.AgencyID, Name: v.WorkspaceName, DataVersion: v.DataVersion}
+		return &client{Account: a, Workspace: w, Site: v.Site, Session: v.Session, Token: v.Token}, nil
+	case v.Kind == auth.KindStaff && v.Preview:
+		return h.withWorkspace(c, &client{Account: v.Client, Site: v.Site, Session: v.Session, Token: v.Token, Preview: true, Staff: v.Staff})
 	}
 	return nil, nil
 }
@@ -142,31 +83,15 @@ func (h *Handler) withWorkspace(c *gin.Context, cl *client) (*client, error) {
 	return cl, nil
 }
 
-// apply makes the request act for the client's agency: on the platform host
-// its tenant and brand, and everywhere the client's language.
+// apply puts the client on the request and in the layout's frame.
 func (h *Handler) apply(c *gin.Context, cl *client) {
-	t := tenant.FromContext(c)
-	b, hasBrand := web.BrandOf(c)
-	cl.before = hostState{tenant: t, brand: b, hasBrand: hasBrand, localizer: web.LocalizerOf(c)}
-	if t.Kind == tenant.Platform {
-		tenant.WithTenant(c, tenant.Tenant{Kind: tenant.Platform, Host: t.Host, Site: cl.Site})
-	}
-	web.SetBrand(c, cl.Site.Brand)
-	chosen, _ := c.Cookie("lang")
-	web.SetLocalizer(c, h.Bundle.Localizer(h.Bundle.Match(cl.Account.Language, chosen, cl.Site.Agency.DefaultLanguage, c.GetHeader("Accept-Language"))))
 	web.SetViewer(c, &web.Viewer{Name: cl.Workspace.Name, Kind: auth.KindClient})
 	c.Set(clientKey, cl)
 }
 
-// restoreHost undoes apply, so that a page answers as the host alone would.
-func (h *Handler) restoreHost(c *gin.Context, cl *client) {
-	tenant.WithTenant(c, cl.before.tenant)
-	if cl.before.hasBrand {
-		web.SetBrand(c, cl.before.brand)
-	}
-	if cl.before.localizer != nil {
-		web.SetLocalizer(c, cl.before.localizer)
-	}
+// restoreHost undoes apply, so that a page answers as to nobody signed in
+// (a tool the client may not see is a path that never existed).
+func (h *Handler) restoreHost(c *gin.Context) {
 	web.SetViewer(c, nil)
 	c.Set(clientKey, (*client)(nil))
 }
@@ -254,7 +179,7 @@ func (h *Handler) requireTool(tool workspace.Tool) gin.HandlerFunc {
 		cl := clientOf(c)
 		if cl == nil || !cl.Has(tool) {
 			if cl != nil {
-				h.restoreHost(c, cl)
+				h.restoreHost(c)
 			}
 			h.NotFound(c)
 			c.Abort()

@@ -10,6 +10,7 @@ import (
 	"workrate/branding"
 	"workrate/server/servertest"
 	"workrate/store/testdb"
+	"workrate/tenant"
 	"workrate/workspace"
 )
 
@@ -96,7 +97,7 @@ func TestPreviewIsReadOnly(t *testing.T) {
 			s := newSite(t, db)
 			s.grant(t, s.A, s.A1, "client@example.com", "temporary-pass-31", "dashboard", "tickets", "messages")
 			as := auth.NewStore(db.DB)
-			st, err := as.CreateStaff(ctx, s.A.ID, "nora@acme.example", "Nora Winters", auth.RoleMember, "!")
+			st, err := as.CreateStaff(ctx, s.A.ID, "nora@acme.example", "Nora Winters", auth.RoleAdmin, "!")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,6 +128,33 @@ func TestPreviewIsReadOnly(t *testing.T) {
 			b.SetCookie(bravo, &http.Cookie{Name: "session", Value: tok})
 			if r := b.Get(bravo, "/tickets"); r.Status != http.StatusSeeOther {
 				t.Errorf("preview on bravo: %d", r.Status)
+			}
+
+			// The preview ends at the next request when the right to it goes:
+			// the role becomes member, or the agency starts requiring
+			// two-factor sign-in of staff who have not enrolled.
+			previewing := func() bool {
+				r := b.Get(acme, "/tickets")
+				return r.Status == http.StatusOK && strings.Contains(r.Body, "preview-banner")
+			}
+			if err := as.SetStaffRole(ctx, s.A.ID, st.ID, auth.RoleMember); err != nil {
+				t.Fatal(err)
+			}
+			if previewing() {
+				t.Error("a member still previews")
+			}
+			if err := as.SetStaffRole(ctx, s.A.ID, st.ID, auth.RoleAdmin); err != nil {
+				t.Fatal(err)
+			}
+			if !previewing() {
+				t.Fatal("the admin again does not preview")
+			}
+			if err := tenant.NewStore(db.DB).SetRequireStaffTOTP(ctx, s.A.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			s.Reload()
+			if previewing() {
+				t.Error("a staff member without two-factor sign-in previews where the agency requires it")
 			}
 		})
 	}

@@ -54,7 +54,7 @@ func enrolment(c *gin.Context, email string, secret []byte) (template.URL, strin
 func (h *Handler) showTwoFactor(c *gin.Context) error {
 	cl := clientOf(c)
 	if cl.Account.TOTPMode == auth.TOTPOff && !cl.Account.TOTPEnabled {
-		h.restoreHost(c, cl)
+		h.restoreHost(c)
 		h.NotFound(c)
 		return nil
 	}

@@ -23,6 +23,7 @@ import (
 	"workrate/portal"
 	"workrate/store"
 	"workrate/tenant"
+	"workrate/visitor"
 	"workrate/web"
 	"workrate/workspace"
 )
@@ -45,12 +46,11 @@ type App struct {
 	operator *operator.Handler
 	engine   *gin.Engine
 
-	auth   *auth.Store
-	access *access.Service
-	portal *portal.Handler
-	box    *auth.SecretBox // nil: two-factor sign-in unavailable
-	// languageSavers remember a signed-in user's language choice (POST /language).
-	languageSavers []func(c *gin.Context, lang string)
+	auth     *auth.Store
+	access   *access.Service
+	portal   *portal.Handler
+	box      *auth.SecretBox // nil: two-factor sign-in unavailable
+	visitors *visitor.Loader // who is asking, once per request
 }
 
 // New builds the app on an open, migrated database and loads the host map.
@@ -102,16 +102,15 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 		Access: a.access, Auth: a.auth, Renderer: renderer, Bundle: bundle, Resolver: resolver,
 		Store: workspace.NewStore(db), Sessions: a.sessionPolicy(), Hashes: a.hashes, Box: box, Home: a.page(a.showHome), NotFound: a.notFound,
 	})
-	a.languageSavers = append(a.languageSavers, a.portal.SaveLanguage)
 	a.agency = agency.New(agency.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
 		Sessions: a.sessionPolicy(), Domains: a.domains, Access: a.access, Box: box,
 	})
-	a.languageSavers = append(a.languageSavers, a.agency.SaveLanguage)
 	a.operator = operator.New(operator.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
 		Sessions: a.sessionPolicy(), Domains: a.domains,
 	})
+	a.visitors = &visitor.Loader{Auth: a.auth, Resolver: resolver, Sessions: a.sessionPolicy()}
 	a.engine = a.routes()
 	return a, nil
 }

@@ -31,9 +31,6 @@ func (a *App) serveFavicon(c *gin.Context) error { return a.serveImage(c, true) 
 
 // serveImage answers the logo or favicon of the request's agency by content hash.
 func (a *App) serveImage(c *gin.Context, favicon bool) error {
-	if tenant.FromContext(c).Site == nil {
-		a.brandSession(c) // the platform host: the signed-in client's agency
-	}
 	t := tenant.FromContext(c)
 	hash, ok := strings.CutSuffix(c.Param("file"), ".png")
 	if t.Site == nil || !ok || hash == "" || hash != t.Site.Brand.LogoHash {

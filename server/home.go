@@ -1,11 +1,14 @@
 package server
 
 import (
+	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/auth"
 	"workrate/tenant"
+	"workrate/visitor"
 	"workrate/web"
 )
 
@@ -27,13 +30,28 @@ func (a *App) showHome(c *gin.Context) error {
 func (a *App) setLanguage(c *gin.Context) {
 	lang := c.PostForm("lang")
 	if a.bundle.Supported(lang) {
-		for _, save := range a.languageSavers {
-			save(c, lang)
-		}
+		a.saveLanguage(c, lang)
 		http.SetCookie(c.Writer, &http.Cookie{
 			Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil,
 		})
 	}
 	c.Redirect(http.StatusSeeOther, web.SafeNext(c.PostForm("next")))
+}
+
+// saveLanguage remembers a signed-in client's or staff member's language
+// choice on the account, so that it holds at the next sign-in on any device.
+// A preview changes nothing of the client's.
+func (a *App) saveLanguage(c *gin.Context, lang string) {
+	v := visitor.Of(c)
+	var err error
+	switch {
+	case v.Kind == auth.KindClient:
+		err = a.auth.SetPortalLanguage(c, v.Client.AgencyID, v.Client.ID, lang)
+	case v.Kind == auth.KindStaff:
+		err = a.auth.SetStaffLanguage(c, v.Staff.AgencyID, v.Staff.ID, lang)
+	}
+	if err != nil {
+		slog.ErrorContext(c, "save language", "err", err)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"workrate/agency"
 	"workrate/branding"
 	"workrate/tenant"
+	"workrate/visitor"
 	"workrate/web"
 )
 
@@ -101,9 +102,9 @@ func (a *App) brand() gin.HandlerFunc {
 	}
 }
 
-// locale resolves the request's language once: the user's own choice (saved on
-// the account, or the cookie before signing in), the agency's default, the
-// browser's Accept-Language, English.
+// locale resolves the request's language once, in this order: the signed-in
+// account's own choice, the choice made before signing in (the cookie), the
+// agency's default, the browser's Accept-Language, English.
 func (a *App) locale() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		chosen, _ := c.Cookie(langCookie)
@@ -111,7 +112,8 @@ func (a *App) locale() gin.HandlerFunc {
 		if t := tenant.FromContext(c); t.Site != nil {
 			agencyDefault = t.Site.Agency.DefaultLanguage
 		}
-		web.SetLocalizer(c, a.bundle.Localizer(a.bundle.Match(chosen, agencyDefault, c.GetHeader("Accept-Language"))))
+		lang := a.bundle.Match(visitor.Of(c).Language, chosen, agencyDefault, c.GetHeader("Accept-Language"))
+		web.SetLocalizer(c, a.bundle.Localizer(lang))
 		c.Next()
 	}
 }

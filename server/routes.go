@@ -26,7 +26,8 @@ func (a *App) routes() *gin.Engine {
 	e.GET("/readyz", a.readyz)
 	e.GET("/static/*file", a.renderer.Assets().Serve)
 
-	site := e.Group("/", a.tenant(), a.brand(), a.locale(), a.crossOrigin(), web.CleanInput(a.badInput))
+	// The pipeline: tenant (the Host) → visitor (who is asking, once) → brand → language.
+	site := e.Group("/", a.tenant(), a.visitors.Middleware(), a.brand(), a.locale(), a.crossOrigin(), web.CleanInput(a.badInput))
 	site.GET("/brand/theme/:file", a.serveTheme)
 	site.GET("/brand/logo/:file", a.page(a.serveLogo))
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
@@ -36,7 +37,7 @@ func (a *App) routes() *gin.Engine {
 	a.agency.Routes(site)   // /staff/… back office and /api/v1 JSON API
 	a.operator.Routes(site) // /operator/… console, platform host only
 
-	e.NoRoute(a.tenant(), a.brand(), a.locale(), a.notFound)
+	e.NoRoute(a.tenant(), a.visitors.Middleware(), a.brand(), a.locale(), a.notFound)
 	return e
 }
 
@@ -47,7 +48,6 @@ func (a *App) badInput(c *gin.Context) {
 		agency.WriteAPIError(c, http.StatusBadRequest, "invalid_text", "text must be UTF-8 without NUL characters")
 		return
 	}
-	a.brandSession(c)
 	a.renderer.Error(c, http.StatusBadRequest)
 }
 
@@ -58,7 +58,5 @@ func (a *App) notFound(c *gin.Context) {
 		agency.WriteAPIError(c, http.StatusNotFound, "not_found", "no such API route")
 		return
 	}
-	// On the platform host a signed-in client still sees their agency's brand.
-	a.brandSession(c)
 	a.renderer.Error(c, http.StatusNotFound)
 }
