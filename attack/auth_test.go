@@ -130,8 +130,16 @@ func TestUnknownEmailTiming(t *testing.T) {
 	}
 	db := testdb.SQLite(t)
 	w := newWorld(t, db)
-	for _, form := range w.signInForms() {
+	forms := append(w.signInForms(),
+		signInForm{"portal on the platform host", platformHost, "/login", w.ClientEmail["A1"], clientPassword},
+		signInForm{"staff on the platform host", platformHost, "/staff/login", w.F.StaffB.Email, w.StaffPass},
+		signInForm{"portal on an unserved host", "unserved.example", "/login", w.ClientEmail["A1"], clientPassword})
+	for _, form := range forms {
 		t.Run(form.name, func(t *testing.T) {
+			want := http.StatusUnauthorized
+			if form.host == "unserved.example" {
+				want = http.StatusNotFound // touches no account: the same 404 for anyone
+			}
 			b := w.Browser()
 			measure := func(email string) time.Duration {
 				if _, err := w.DB.NewDelete().Table("login_attempts").Where("1 = 1").Exec(ctx); err != nil {
@@ -141,8 +149,8 @@ func TestUnknownEmailTiming(t *testing.T) {
 				start := time.Now()
 				r := b.Post(form.host, form.path, servertest.Values("email", email, "password", "wrong-password-x"))
 				d := time.Since(start)
-				if r.Status != http.StatusUnauthorized {
-					t.Fatalf("%s = %d", email, r.Status)
+				if r.Status != want {
+					t.Fatalf("%s = %d, want %d", email, r.Status, want)
 				}
 				return d
 			}
@@ -168,6 +176,11 @@ func TestUnknownEmailTiming(t *testing.T) {
 				ratio = float64(us[len(us)/4]) / float64(ks[len(ks)/4])
 				t.Logf("try %d: lower quartile known %v, unknown %v (ratio %.3f; medians %v, %v)", try, ks[len(ks)/4], us[len(us)/4], ratio, ks[len(ks)/2], us[len(us)/2])
 				if ratio > 0.90 && ratio < 1.10 {
+					return
+				}
+				// An unserved host answers in microseconds, where scheduling
+				// noise is the whole ratio: there, no more than 1 ms apart.
+				if diff := us[len(us)/4] - ks[len(ks)/4]; want == http.StatusNotFound && diff.Abs() < time.Millisecond {
 					return
 				}
 			}

@@ -148,7 +148,7 @@ func (g *Gate) SecondFactor(ctx context.Context, a Asker, h Holder, subject TOTP
 	}
 	err = g.guard(ctx, a, []Holder{h}, func() error {
 		var err error
-		usedRecovery, err = g.store.VerifySecondFactor(ctx, g.box, subject, code, store.Now())
+		usedRecovery, err = g.store.verifySecondFactor(ctx, g.box, subject, code, store.Now())
 		return g.codeOutcome(ctx, a, h, err, true)
 	})
 	return usedRecovery, err
@@ -160,7 +160,7 @@ func (g *Gate) TurnOffSecondFactor(ctx context.Context, a Asker, h Holder, subje
 		return ErrNoSecretKey
 	}
 	return g.guard(ctx, a, []Holder{h}, func() error {
-		return g.codeOutcome(ctx, a, h, g.store.DisableTOTP(ctx, g.box, subject, code, store.Now()), false)
+		return g.codeOutcome(ctx, a, h, g.store.disableTOTP(ctx, g.box, subject, code, store.Now()), false)
 	})
 }
 
@@ -220,7 +220,7 @@ func (g *Gate) guard(ctx context.Context, a Asker, holders []Holder, check func(
 // is none, and answers those it opens.
 func (g *Gate) verifyEach(holders []Holder, password string) ([]Holder, error) {
 	if len(holders) == 0 {
-		return nil, g.pool.VerifyDummy(password)
+		return nil, g.pool.verifyDummy(password)
 	}
 	var matched []Holder
 	for _, h := range holders {
@@ -240,9 +240,9 @@ func (g *Gate) verifyEach(holders []Holder, password string) ([]Holder, error) {
 // hash is logged and a mismatch.
 func (g *Gate) verify(hash, password string) (bool, error) {
 	if hash == "" {
-		return false, g.pool.VerifyDummy(password)
+		return false, g.pool.verifyDummy(password)
 	}
-	ok, err := g.pool.Verify(hash, password)
+	ok, err := g.pool.verify(hash, password)
 	if errors.Is(err, ErrBusy) {
 		return false, err
 	}

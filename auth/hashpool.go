@@ -27,11 +27,18 @@ type HashPool struct {
 	turns  turns  // sign-in attempts in progress per address and account (Turn)
 	locks  locks  // lock-outs the database reported, until they end (Throttled)
 	shares shares // sign-in attempts in progress per agency (Share)
-	hashed atomic.Int64
+	hashed atomic.Int64 // hashes run (Hashed)
+	// checked counts the hashes that checked a secret (Checked): only the
+	// gate runs them, and a test holds every route to that.
+	checked atomic.Int64
 }
 
 // Hashed counts the hashes the pool has run (tests and benchmarks).
 func (hp *HashPool) Hashed() int64 { return hp.hashed.Load() }
+
+// Checked counts the hashes that checked a secret rather than hashed a new
+// one: every one of them belongs to an attempt the gate recorded.
+func (hp *HashPool) Checked() int64 { return hp.checked.Load() }
 
 // NewHashPool returns a pool running at most size hashes at once (size ≤ 0 means runtime.NumCPU()) with params p; it panics if p is invalid.
 func NewHashPool(size int, p Params) *HashPool {
@@ -66,21 +73,23 @@ func (hp *HashPool) Hash(password string) (string, error) {
 	return HashPassword(password, hp.params)
 }
 
-// Verify checks password against encoded, or returns ErrBusy if no slot is free.
-func (hp *HashPool) Verify(encoded, password string) (bool, error) {
+// verify checks password against encoded, or returns ErrBusy if no slot is free.
+func (hp *HashPool) verify(encoded, password string) (bool, error) {
 	if !hp.tryAcquire() {
 		return false, ErrBusy
 	}
 	defer hp.release()
+	hp.checked.Add(1)
 	return VerifyPassword(encoded, password)
 }
 
-// VerifyDummy spends the cost of a Verify with the pool's params, for unknown accounts, or returns ErrBusy if no slot is free.
-func (hp *HashPool) VerifyDummy(password string) error {
+// verifyDummy spends the cost of a Verify with the pool's params, for unknown accounts, or returns ErrBusy if no slot is free.
+func (hp *HashPool) verifyDummy(password string) error {
 	if !hp.tryAcquire() {
 		return ErrBusy
 	}
 	defer hp.release()
+	hp.checked.Add(1)
 	_, _ = VerifyPassword(hp.dummy, password)
 	return nil
 }

@@ -61,14 +61,14 @@ var poolOps = []struct {
 		return err
 	}},
 	{"Verify", func(hp *HashPool, encoded string) error {
-		ok, err := hp.Verify(encoded, "correct horse battery staple")
+		ok, err := hp.verify(encoded, "correct horse battery staple")
 		if err == nil && !ok {
 			return errors.New("right password refused")
 		}
 		return err
 	}},
 	{"VerifyDummy", func(hp *HashPool, _ string) error {
-		return hp.VerifyDummy("correct horse battery staple")
+		return hp.verifyDummy("correct horse battery staple")
 	}},
 }
 
@@ -120,8 +120,8 @@ func TestHashPoolReleasesSlotOnError(t *testing.T) {
 		want error
 	}{
 		{"Hash too long", func(hp *HashPool) error { _, err := hp.Hash(tooLong); return err }, ErrPasswordTooLong},
-		{"Verify malformed", func(hp *HashPool) error { _, err := hp.Verify("$argon2id$bad", "x"); return err }, ErrInvalidHash},
-		{"Verify too long", func(hp *HashPool) error { _, err := hp.Verify(refHash, tooLong); return err }, ErrPasswordTooLong},
+		{"Verify malformed", func(hp *HashPool) error { _, err := hp.verify("$argon2id$bad", "x"); return err }, ErrInvalidHash},
+		{"Verify too long", func(hp *HashPool) error { _, err := hp.verify(refHash, tooLong); return err }, ErrPasswordTooLong},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,7 +152,7 @@ func TestHashPoolRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ok, err := hp.Verify(encoded, tt.password)
+			ok, err := hp.verify(encoded, tt.password)
 			if err != nil || ok != tt.want {
 				t.Fatalf("Verify = %v, %v; want %v, nil", ok, err, tt.want)
 			}

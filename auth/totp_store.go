@@ -201,13 +201,13 @@ func (st *Store) deleteRecoveryCodes(ctx context.Context, s TOTPSubject) error {
 	return nil
 }
 
-// VerifySecondFactor checks a code at sign-in: a 6-digit authenticator code or
+// verifySecondFactor checks a code at sign-in: a 6-digit authenticator code or
 // one of the subject's unused recovery codes; usedRecovery says which. Each is
 // accepted once: the authenticator's step advances with a conditional update
 // and a recovery code is marked used atomically, so of two concurrent uses of
 // one code exactly one passes. A wrong or used code is ErrBadCode; without a
 // confirmed enrolment it is ErrTOTPNotEnrolled.
-func (st *Store) VerifySecondFactor(ctx context.Context, box *SecretBox, s TOTPSubject, code string, now time.Time) (usedRecovery bool, err error) {
+func (st *Store) verifySecondFactor(ctx context.Context, box *SecretBox, s TOTPSubject, code string, now time.Time) (usedRecovery bool, err error) {
 	table, err := s.table()
 	if err != nil {
 		return false, err
@@ -252,14 +252,14 @@ func (st *Store) VerifySecondFactor(ctx context.Context, box *SecretBox, s TOTPS
 	return false, fmt.Errorf("auth: verify second factor of %s %s: %w", s.Kind, s.ID, ErrBadCode)
 }
 
-// DisableTOTP turns two-factor sign-in off at the subject's own request. It
+// disableTOTP turns two-factor sign-in off at the subject's own request. It
 // needs a fresh code (an authenticator code not used before, or an unused
 // recovery code, for someone who lost the device) and then clears the secret
 // and the recovery codes, in one transaction.
-func (st *Store) DisableTOTP(ctx context.Context, box *SecretBox, s TOTPSubject, code string, now time.Time) error {
+func (st *Store) disableTOTP(ctx context.Context, box *SecretBox, s TOTPSubject, code string, now time.Time) error {
 	return st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		ts := NewStore(tx)
-		if _, err := ts.VerifySecondFactor(ctx, box, s, code, now); err != nil {
+		if _, err := ts.verifySecondFactor(ctx, box, s, code, now); err != nil {
 			return fmt.Errorf("auth: disable two-factor sign-in: %w", err)
 		}
 		return ts.clearTOTP(ctx, s)

@@ -94,7 +94,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 					if on, err := f.st.TOTPEnabled(ctx, s); err != nil || on {
 						t.Fatalf("TOTPEnabled before enrolment = %v, %v", on, err)
 					}
-					if _, err := f.st.VerifySecondFactor(ctx, f.box, s, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
+					if _, err := f.st.verifySecondFactor(ctx, f.box, s, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
 						t.Fatalf("sign-in before enrolment: %v, want ErrTOTPNotEnrolled", err)
 					}
 					if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
@@ -116,7 +116,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 						t.Fatalf("stored state after begin: enabled=%v, secret stored in clear=%v", state.enabled, bytes.Contains(state.secret, secret))
 					}
 					// A pending enrolment is not a second factor yet.
-					if _, err := f.st.VerifySecondFactor(ctx, f.box, s, TOTPCode(secret, testNow), testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
+					if _, err := f.st.verifySecondFactor(ctx, f.box, s, TOTPCode(secret, testNow), testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
 						t.Fatalf("sign-in with a pending enrolment: %v, want ErrTOTPNotEnrolled", err)
 					}
 					if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, "not a code", testNow); !errors.Is(err, ErrBadCode) {
@@ -171,7 +171,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 						{"junk", "hello", later, false, ErrBadCode},
 					}
 					for _, c := range checks {
-						used, err := f.st.VerifySecondFactor(ctx, f.box, s, c.code, c.at)
+						used, err := f.st.verifySecondFactor(ctx, f.box, s, c.code, c.at)
 						if !errors.Is(err, c.err) || (c.err == nil && err != nil) || used != c.recovery {
 							t.Errorf("%s: VerifySecondFactor = (%v, %v), want (%v, %v)", c.name, used, err, c.recovery, c.err)
 						}
@@ -271,7 +271,7 @@ func TestTOTPConcurrentUseOfOneCode(t *testing.T) {
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					ok, failed := race(func() error {
-						_, err := f.st.VerifySecondFactor(ctx, f.box, s, tt.code, tt.at)
+						_, err := f.st.verifySecondFactor(ctx, f.box, s, tt.code, tt.at)
 						return err
 					})
 					if ok != 1 {
@@ -293,27 +293,27 @@ func TestDisableTOTP(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			f := newTOTPFixture(t, db)
-			if err := f.st.DisableTOTP(ctx, f.box, f.staffA, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
+			if err := f.st.disableTOTP(ctx, f.box, f.staffA, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
 				t.Fatalf("disable when off: %v, want ErrTOTPNotEnrolled", err)
 			}
 			secret, _ := f.enroll(t, f.staffA, testNow)
 			later := step(testNow, 1)
 			for _, code := range []string{"", "000000", TOTPCode(secret, testNow)} { // the last was spent confirming
-				if err := f.st.DisableTOTP(ctx, f.box, f.staffA, code, later); !errors.Is(err, ErrBadCode) {
+				if err := f.st.disableTOTP(ctx, f.box, f.staffA, code, later); !errors.Is(err, ErrBadCode) {
 					t.Fatalf("disable with %q: %v, want ErrBadCode", code, err)
 				}
 			}
 			if on, _ := f.st.TOTPEnabled(ctx, f.staffA); !on {
 				t.Fatal("disabled without a valid code")
 			}
-			if err := f.st.DisableTOTP(ctx, f.box, f.staffA, TOTPCode(secret, later), later); err != nil {
+			if err := f.st.disableTOTP(ctx, f.box, f.staffA, TOTPCode(secret, later), later); err != nil {
 				t.Fatal(err)
 			}
 			assertTOTPCleared(t, f, f.staffA)
 
 			// Someone who lost the device disables with a recovery code.
 			_, codes := f.enroll(t, f.clientA, testNow)
-			if err := f.st.DisableTOTP(ctx, f.box, f.clientA, codes[9], later); err != nil {
+			if err := f.st.disableTOTP(ctx, f.box, f.clientA, codes[9], later); err != nil {
 				t.Fatal(err)
 			}
 			assertTOTPCleared(t, f, f.clientA)
@@ -336,7 +336,7 @@ func assertTOTPCleared(t *testing.T, f *totpFixture, s TOTPSubject) {
 	if err != nil || n != 0 {
 		t.Fatalf("%d recovery code rows left (%v)", n, err)
 	}
-	if _, err := f.st.VerifySecondFactor(ctx, f.box, s, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
+	if _, err := f.st.verifySecondFactor(ctx, f.box, s, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
 		t.Fatalf("sign-in after clearing: %v, want ErrTOTPNotEnrolled", err)
 	}
 }
@@ -362,13 +362,13 @@ func TestResetTOTP(t *testing.T) {
 			if bytes.Equal(secret, oldSecret) {
 				t.Fatal("the same secret after a reset")
 			}
-			if _, err := f.st.VerifySecondFactor(ctx, f.box, s, oldCodes[0], later); !errors.Is(err, ErrBadCode) {
+			if _, err := f.st.verifySecondFactor(ctx, f.box, s, oldCodes[0], later); !errors.Is(err, ErrBadCode) {
 				t.Fatalf("old recovery code after reset: %v, want ErrBadCode", err)
 			}
-			if _, err := f.st.VerifySecondFactor(ctx, f.box, s, TOTPCode(oldSecret, step(later, 1)), step(later, 1)); !errors.Is(err, ErrBadCode) {
+			if _, err := f.st.verifySecondFactor(ctx, f.box, s, TOTPCode(oldSecret, step(later, 1)), step(later, 1)); !errors.Is(err, ErrBadCode) {
 				t.Fatalf("old authenticator after reset: %v, want ErrBadCode", err)
 			}
-			if _, err := f.st.VerifySecondFactor(ctx, f.box, s, TOTPCode(secret, step(later, 1)), step(later, 1)); err != nil {
+			if _, err := f.st.verifySecondFactor(ctx, f.box, s, TOTPCode(secret, step(later, 1)), step(later, 1)); err != nil {
 				t.Fatalf("new authenticator: %v", err)
 			}
 		})
@@ -397,9 +397,9 @@ func TestTOTPSubjectsStayInTheirAgency(t *testing.T) {
 					calls := map[string]error{}
 					_, calls["BeginTOTPEnrollment"] = f.st.BeginTOTPEnrollment(ctx, f.box, s)
 					_, calls["ConfirmTOTPEnrollment"] = f.st.ConfirmTOTPEnrollment(ctx, f.box, s, TOTPCode(secretA, later), later)
-					_, calls["VerifySecondFactor"] = f.st.VerifySecondFactor(ctx, f.box, s, TOTPCode(secretA, later), later)
-					_, calls["VerifySecondFactor recovery"] = f.st.VerifySecondFactor(ctx, f.box, s, codesA[0], later)
-					calls["DisableTOTP"] = f.st.DisableTOTP(ctx, f.box, s, TOTPCode(secretA, later), later)
+					_, calls["VerifySecondFactor"] = f.st.verifySecondFactor(ctx, f.box, s, TOTPCode(secretA, later), later)
+					_, calls["VerifySecondFactor recovery"] = f.st.verifySecondFactor(ctx, f.box, s, codesA[0], later)
+					calls["DisableTOTP"] = f.st.disableTOTP(ctx, f.box, s, TOTPCode(secretA, later), later)
 					calls["ResetTOTP"] = f.st.ResetTOTP(ctx, s)
 					_, calls["TOTPEnabled"] = f.st.TOTPEnabled(ctx, s)
 					_, calls["RemainingRecoveryCodes"] = f.st.RemainingRecoveryCodes(ctx, s)
@@ -420,13 +420,13 @@ func TestTOTPSubjectsStayInTheirAgency(t *testing.T) {
 			if n, _ := f.st.RemainingRecoveryCodes(ctx, f.staffA); n != 10 {
 				t.Fatalf("A has %d recovery codes left, want 10", n)
 			}
-			if _, err := f.st.VerifySecondFactor(ctx, f.box, f.staffA, TOTPCode(secretA, later), later); err != nil {
+			if _, err := f.st.verifySecondFactor(ctx, f.box, f.staffA, TOTPCode(secretA, later), later); err != nil {
 				t.Fatalf("A's own code after the attempts: %v", err)
 			}
 
 			// B enrolled: A's recovery codes and authenticator do not open B.
 			f.enroll(t, f.staffB, testNow)
-			if _, err := f.st.VerifySecondFactor(ctx, f.box, f.staffB, codesA[1], later); !errors.Is(err, ErrBadCode) {
+			if _, err := f.st.verifySecondFactor(ctx, f.box, f.staffB, codesA[1], later); !errors.Is(err, ErrBadCode) {
 				t.Errorf("A's recovery code for B: %v, want ErrBadCode", err)
 			}
 			// Copying A's sealed secret onto B's row does not make A's codes B's.
@@ -439,7 +439,7 @@ func TestTOTPSubjectsStayInTheirAgency(t *testing.T) {
 				t.Fatal(err)
 			}
 			at := step(testNow, 2)
-			if _, err := f.st.VerifySecondFactor(ctx, f.box, f.staffB, TOTPCode(secretA, at), at); !errors.Is(err, ErrUnseal) {
+			if _, err := f.st.verifySecondFactor(ctx, f.box, f.staffB, TOTPCode(secretA, at), at); !errors.Is(err, ErrUnseal) {
 				t.Errorf("A's sealed secret on B's row: %v, want ErrUnseal", err)
 			}
 		})
@@ -455,13 +455,13 @@ func TestTOTPWithTamperedSecretOrRotatedKey(t *testing.T) {
 			at := step(testNow, 1)
 
 			rotated := newTestBox(t, testSecretKey+"-rotated")
-			if _, err := f.st.VerifySecondFactor(ctx, rotated, f.staffA, TOTPCode(secret, at), at); !errors.Is(err, ErrUnseal) {
+			if _, err := f.st.verifySecondFactor(ctx, rotated, f.staffA, TOTPCode(secret, at), at); !errors.Is(err, ErrUnseal) {
 				t.Errorf("authenticator code under another key: %v, want ErrUnseal", err)
 			}
-			if _, err := f.st.VerifySecondFactor(ctx, rotated, f.staffA, codes[0], at); !errors.Is(err, ErrBadCode) {
+			if _, err := f.st.verifySecondFactor(ctx, rotated, f.staffA, codes[0], at); !errors.Is(err, ErrBadCode) {
 				t.Errorf("recovery code under another key: %v, want ErrBadCode", err)
 			}
-			if err := f.st.DisableTOTP(ctx, rotated, f.staffA, TOTPCode(secret, at), at); !errors.Is(err, ErrUnseal) {
+			if err := f.st.disableTOTP(ctx, rotated, f.staffA, TOTPCode(secret, at), at); !errors.Is(err, ErrUnseal) {
 				t.Errorf("disable under another key: %v, want ErrUnseal", err)
 			}
 
@@ -475,7 +475,7 @@ func TestTOTPWithTamperedSecretOrRotatedKey(t *testing.T) {
 				Where("id = ?", f.staffA.ID).Exec(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.st.VerifySecondFactor(ctx, f.box, f.staffA, TOTPCode(secret, at), at); !errors.Is(err, ErrUnseal) {
+			if _, err := f.st.verifySecondFactor(ctx, f.box, f.staffA, TOTPCode(secret, at), at); !errors.Is(err, ErrUnseal) {
 				t.Errorf("tampered secret: %v, want ErrUnseal", err)
 			}
 			// The agency's reset is the way out of an unreadable secret.
