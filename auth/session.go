@@ -12,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/scheme"
 	"workrate/store"
 )
 
@@ -123,10 +124,10 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, p SessionPolicy) (int
 	return n, nil
 }
 
-// CookieName is the session cookie's name: "__Host-session" over TLS, which
-// browsers accept only host-only, Secure and with Path=/.
-func CookieName(tls bool) string {
-	if tls {
+// CookieName is the session cookie's name: "__Host-session" over HTTPS
+// (scheme.Secure), which browsers accept only host-only, Secure and with Path=/.
+func CookieName(secure bool) string {
+	if secure {
 		return "__Host-session"
 	}
 	return "session"
@@ -134,7 +135,7 @@ func CookieName(tls bool) string {
 
 // SessionToken returns the request's session token, or "".
 func SessionToken(r *http.Request) string {
-	c, err := r.Cookie(CookieName(r.TLS != nil))
+	c, err := r.Cookie(CookieName(scheme.Secure(r)))
 	if err != nil {
 		return ""
 	}
@@ -144,15 +145,15 @@ func SessionToken(r *http.Request) string {
 // SetSessionCookie sets the host-only session cookie.
 func SetSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: CookieName(r.TLS != nil), Value: token, Path: "/",
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		Name: CookieName(scheme.Secure(r)), Value: token, Path: "/",
+		HttpOnly: true, Secure: scheme.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
 // ClearSessionCookie removes the session cookie.
 func ClearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
-		Name: CookieName(r.TLS != nil), Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		Name: CookieName(scheme.Secure(r)), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: scheme.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/scheme"
 	"workrate/tenant"
 	"workrate/web"
 )
@@ -32,7 +33,7 @@ func (a *App) setLanguage(c *gin.Context) {
 		}
 		http.SetCookie(c.Writer, &http.Cookie{
 			Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: scheme.Secure(c.Request),
 		})
 	}
 	c.Redirect(http.StatusSeeOther, web.SafeNext(c.PostForm("next")))
