@@ -112,6 +112,16 @@ func (s *Store) DeleteSessionsOf(ctx context.Context, kind, subjectID string) er
 	return nil
 }
 
+// DeleteAgencySessions ends every session that belongs to an agency, its
+// staff's and its clients' alike. Suspending an agency calls it in the same
+// transaction as the status change, so no instance serves them afterwards.
+func (s *Store) DeleteAgencySessions(ctx context.Context, agencyID string) error {
+	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("agency_id = ?", agencyID).Exec(ctx); err != nil {
+		return fmt.Errorf("auth: delete sessions of agency %s: %w", agencyID, store.Translate(err))
+	}
+	return nil
+}
+
 // DeleteExpiredSessions removes ended sessions; a background job calls it.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, p SessionPolicy) (int64, error) {
 	now := store.Now()
