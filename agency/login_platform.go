@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
+	"workrate/scheme"
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
@@ -81,8 +82,8 @@ func (h *Handler) loginPlatform(c *gin.Context, form loginPage, password string)
 		return err
 	}
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: choiceCookieName(c.Request.TLS != nil), Value: token, Path: "/", MaxAge: int(choiceTTL / time.Second),
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode,
+		Name: choiceCookieName(scheme.Secure(c.Request)), Value: token, Path: "/", MaxAge: int(choiceTTL / time.Second),
+		HttpOnly: true, Secure: scheme.Secure(c.Request), SameSite: http.SameSiteLaxMode,
 	})
 	return redirect(c, "/staff/login/choose?next="+url.QueryEscape(safeStaffNext(form.Next)))
 }
@@ -102,7 +103,7 @@ type choosePage struct {
 
 // loadChoices reads the browser's choice session.
 func (h *Handler) loadChoices(c *gin.Context) (string, []choice, error) {
-	ck, err := c.Request.Cookie(choiceCookieName(c.Request.TLS != nil))
+	ck, err := c.Request.Cookie(choiceCookieName(scheme.Secure(c.Request)))
 	if err != nil || tenant.FromContext(c).Kind != tenant.Platform {
 		return "", nil, store.ErrNotFound
 	}
@@ -181,7 +182,7 @@ func (h *Handler) choose(c *gin.Context) error {
 
 func (h *Handler) clearChoice(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: choiceCookieName(c.Request.TLS != nil), Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode,
+		Name: choiceCookieName(scheme.Secure(c.Request)), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: scheme.Secure(c.Request), SameSite: http.SameSiteLaxMode,
 	})
 }

@@ -19,6 +19,7 @@ type Operator struct {
 	Email          string     `bun:"email" json:"email"`
 	PasswordHash   string     `bun:"password_hash" json:"-"`
 	SessionVersion int        `bun:"session_version" json:"-"`
+	Disabled       bool       `bun:"disabled" json:"disabled"`
 	LastLoginAt    *time.Time `bun:"last_login_at" json:"last_login_at,omitempty"`
 	CreatedAt      time.Time  `bun:"created_at" json:"created_at"`
 }
@@ -52,4 +53,45 @@ func (s *Store) OperatorByID(ctx context.Context, id string) (*Operator, error) 
 		return nil, fmt.Errorf("auth: operator %s: %w", id, store.Translate(err))
 	}
 	return op, nil
+}
+
+// DisableOperator stops an operator from working: the account is marked
+// disabled and every one of its sessions ends, on every instance at once.
+func (s *Store) DisableOperator(ctx context.Context, id string) error {
+	return s.changeOperator(ctx, id, true, "disabled = ?, session_version = session_version + 1", true)
+}
+
+// EnableOperator lets a disabled operator sign in again (no old session
+// comes back).
+func (s *Store) EnableOperator(ctx context.Context, id string) error {
+	return s.changeOperator(ctx, id, false, "disabled = ?", false)
+}
+
+// SetOperatorPassword stores a new password hash and ends every session of
+// the operator.
+func (s *Store) SetOperatorPassword(ctx context.Context, id, passwordHash string) error {
+	return s.changeOperator(ctx, id, true, "password_hash = ?, session_version = session_version + 1", passwordHash)
+}
+
+// changeOperator applies set to one operator and, with endSessions, deletes
+// its sessions in the same transaction; an unknown id is store.ErrNotFound.
+func (s *Store) changeOperator(ctx context.Context, id string, endSessions bool, set string, args ...any) error {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*Operator)(nil)).Set(set, args...).Where("id = ?", id).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrNotFound
+		}
+		if !endSessions {
+			return nil
+		}
+		_, err = tx.NewDelete().Model((*Session)(nil)).Where("kind = ? AND subject_id = ?", KindOperator, id).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("auth: update operator %s: %w", id, store.Translate(err))
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/scheme"
 	"workrate/store"
 )
 
@@ -111,6 +112,16 @@ func (s *Store) DeleteSessionsOf(ctx context.Context, kind, subjectID string) er
 	return nil
 }
 
+// DeleteAgencySessions ends every session that belongs to an agency, its
+// staff's and its clients' alike. Suspending an agency calls it in the same
+// transaction as the status change, so no instance serves them afterwards.
+func (s *Store) DeleteAgencySessions(ctx context.Context, agencyID string) error {
+	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("agency_id = ?", agencyID).Exec(ctx); err != nil {
+		return fmt.Errorf("auth: delete sessions of agency %s: %w", agencyID, store.Translate(err))
+	}
+	return nil
+}
+
 // DeleteExpiredSessions removes ended sessions; a background job calls it.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, p SessionPolicy) (int64, error) {
 	now := store.Now()
@@ -123,10 +134,10 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, p SessionPolicy) (int
 	return n, nil
 }
 
-// CookieName is the session cookie's name: "__Host-session" over TLS, which
-// browsers accept only host-only, Secure and with Path=/.
-func CookieName(tls bool) string {
-	if tls {
+// CookieName is the session cookie's name: "__Host-session" over HTTPS
+// (scheme.Secure), which browsers accept only host-only, Secure and with Path=/.
+func CookieName(secure bool) string {
+	if secure {
 		return "__Host-session"
 	}
 	return "session"
@@ -134,7 +145,7 @@ func CookieName(tls bool) string {
 
 // SessionToken returns the request's session token, or "".
 func SessionToken(r *http.Request) string {
-	c, err := r.Cookie(CookieName(r.TLS != nil))
+	c, err := r.Cookie(CookieName(scheme.Secure(r)))
 	if err != nil {
 		return ""
 	}
@@ -144,15 +155,15 @@ func SessionToken(r *http.Request) string {
 // SetSessionCookie sets the host-only session cookie.
 func SetSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: CookieName(r.TLS != nil), Value: token, Path: "/",
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		Name: CookieName(scheme.Secure(r)), Value: token, Path: "/",
+		HttpOnly: true, Secure: scheme.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
 // ClearSessionCookie removes the session cookie.
 func ClearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
-		Name: CookieName(r.TLS != nil), Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		Name: CookieName(scheme.Secure(r)), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: scheme.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }

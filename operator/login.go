@@ -67,7 +67,11 @@ func (h *Handler) login(c *gin.Context) error {
 			return err
 		}
 		if op != nil {
-			holders = append(holders, auth.Holder{ID: op.ID, Hash: op.PasswordHash})
+			h := auth.Holder{ID: op.ID, Hash: op.PasswordHash}
+			if op.Disabled {
+				h.Refusal = auth.ReasonDisabled // refused only after the right password, like any other
+			}
+			holders = append(holders, h)
 		}
 	}
 	asker := auth.Asker{Kind: auth.KindOperator, Email: form.Email, IP: c.ClientIP(), Host: host}

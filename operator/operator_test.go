@@ -220,3 +220,40 @@ func TestOperatorConsole(t *testing.T) {
 		})
 	}
 }
+
+// A disabled operator's sessions end at once and the right password no
+// longer signs in (answered like a wrong one); enabled again, it does.
+func TestDisabledOperator(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			newOperator(t, db, "ops@workrate.example")
+			env := servertest.New(t, db)
+			b := env.Browser()
+			signIn(t, b)
+			as := auth.NewStore(db.DB)
+			op, err := as.OperatorByEmail(ctx, "ops@workrate.example")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := as.DisableOperator(ctx, op.ID); err != nil {
+				t.Fatal(err)
+			}
+			if r := b.Get("localhost", "/operator/agencies"); r.Status != http.StatusSeeOther {
+				t.Errorf("a disabled operator's session: %d, want the sign-in page", r.Status)
+			}
+			login := func() int {
+				return env.Browser().Post("localhost", "/operator/login", servertest.Values("email", "ops@workrate.example", "password", opPassword)).Status
+			}
+			if s := login(); s != http.StatusUnauthorized {
+				t.Errorf("a disabled operator signs in: %d, want 401", s)
+			}
+			if err := as.EnableOperator(ctx, op.ID); err != nil {
+				t.Fatal(err)
+			}
+			if s := login(); s != http.StatusSeeOther {
+				t.Errorf("enabled again: %d, want signed in", s)
+			}
+		})
+	}
+}

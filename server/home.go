@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
+	"workrate/scheme"
 	"workrate/tenant"
 	"workrate/visitor"
 	"workrate/web"
@@ -33,7 +34,7 @@ func (a *App) setLanguage(c *gin.Context) {
 		a.saveLanguage(c, lang)
 		http.SetCookie(c.Writer, &http.Cookie{
 			Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: scheme.Secure(c.Request),
 		})
 	}
 	c.Redirect(http.StatusSeeOther, web.SafeNext(c.PostForm("next")))

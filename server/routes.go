@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/agency"
+	"workrate/scheme"
 	"workrate/web"
 )
 
@@ -19,7 +20,9 @@ func (a *App) routes() *gin.Engine {
 	e.HandleMethodNotAllowed = false // a wrong method is a 404, like a path that never existed
 	e.ContextWithFallback = true
 	_ = e.SetTrustedProxies(prefixStrings(a.proxies))
-	e.Use(a.requestLog(), a.recovery(), securityHeaders(), limitBody(maxBody))
+	// The scheme first: cookies and HSTS follow what it decides (TLS here, or
+	// X-Forwarded-Proto: https from a trusted proxy and nobody else).
+	e.Use(scheme.Middleware(a.proxies), a.requestLog(), a.recovery(), securityHeaders(), limitBody(maxBody))
 
 	// Any host, before tenant resolution.
 	e.GET("/healthz", a.healthz)

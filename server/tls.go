@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"workrate/certs"
+	"workrate/scheme"
 	"workrate/tenant"
 )
 
@@ -53,7 +54,7 @@ func (a *App) plainHandler(tlsAddr net.Addr) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if probe(r.URL.Path) || strings.HasPrefix(r.URL.Path, "/.well-known/acme-challenge/") ||
-			(a.proxies.Trusts(r.RemoteAddr) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
+			scheme.HTTPS(r, a.proxies) {
 			a.engine.ServeHTTP(w, r)
 			return
 		}

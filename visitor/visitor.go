@@ -179,7 +179,7 @@ func (l *Loader) operator(c *gin.Context, v *Visitor) (*Visitor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if op.SessionVersion != v.Session.SessionVersion {
+	if op.SessionVersion != v.Session.SessionVersion || op.Disabled {
 		return l.end(c, v.Token)
 	}
 	v.Kind, v.Operator = auth.KindOperator, op

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"workrate/scheme"
 )
 
 // contentSecurityPolicy allows nothing inline and nothing from elsewhere.
@@ -11,7 +13,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // SecurityHeaders sets the strict headers every answer carries; HSTS only on
-// TLS connections.
+// HTTPS requests (scheme.Secure: TLS here, or at a trusted proxy).
 func SecurityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
@@ -22,7 +24,7 @@ func SecurityHeaders() gin.HandlerFunc {
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if c.Request.TLS != nil {
+		if scheme.Secure(c.Request) {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		c.Next()

@@ -24,12 +24,18 @@ type cliDomain struct {
 // parseWithHostname parses flags that may come before or after the one
 // positional HOSTNAME argument, and returns it.
 func parseWithHostname(fs *flag.FlagSet, args []string) (string, error) {
+	return parseWithArg(fs, args, "HOSTNAME")
+}
+
+// parseWithArg parses flags that may come before or after the one
+// positional argument (called name in errors), and returns it.
+func parseWithArg(fs *flag.FlagSet, args []string, name string) (string, error) {
 	if err := fs.Parse(args); err != nil {
 		return "", err
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
-		return "", fmt.Errorf("HOSTNAME is required: %w", errUsage)
+		return "", fmt.Errorf("%s is required: %w", name, errUsage)
 	}
 	host := rest[0]
 	if err := fs.Parse(rest[1:]); err != nil {

@@ -28,6 +28,9 @@ func commands() []command {
 		{"agency create", "create an agency and its owner", runAgencyCreate},
 		{"apikey create", "create an API key for an agency (shown once)", runAPIKeyCreate},
 		{"operator create", "create a platform operator", runOperatorCreate},
+		{"operator disable", "disable an operator and end their sessions: EMAIL", runOperatorDisable},
+		{"operator enable", "let a disabled operator sign in again: EMAIL", runOperatorEnable},
+		{"operator reset-password", "give an operator a new password and end their sessions: EMAIL [--password P] (else one is generated and printed)", runOperatorResetPassword},
 		{"domain add", "claim a custom domain for an agency: --agency SLUG HOSTNAME (prints the DNS records)", runDomainAdd},
 		{"domain verify", "check a custom domain's DNS now: HOSTNAME", runDomainVerify},
 		{"domain approve", "mark a custom domain verified without DNS: HOSTNAME", runDomainApprove},
@@ -79,7 +82,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: workrate [command] [flags]")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.usage)
+		fmt.Fprintf(w, "  %-24s %s\n", c.name, c.usage)
 	}
 	fmt.Fprintln(w, "\nRun 'workrate COMMAND --help' for a command's flags. Configuration comes from WORKRATE_* variables; see README.md.")
 }

@@ -71,14 +71,15 @@ func (e *Env) Reload() {
 
 // Browser is one user agent: it keeps cookies per host and never follows redirects.
 type Browser struct {
-	env     *Env
-	cookies map[string]map[string]*http.Cookie // host -> name -> cookie
-	Header  http.Header                        // sent with every request
+	env        *Env
+	cookies    map[string]map[string]*http.Cookie // host -> name -> cookie
+	Header     http.Header                        // sent with every request
+	RemoteAddr string                             // the peer's address, host:port
 }
 
 // Browser returns a new browser with no cookies.
 func (e *Env) Browser() *Browser {
-	return &Browser{env: e, cookies: map[string]map[string]*http.Cookie{}, Header: http.Header{}}
+	return &Browser{env: e, cookies: map[string]map[string]*http.Cookie{}, Header: http.Header{}, RemoteAddr: "192.0.2.10:40000"}
 }
 
 // Response is a finished request.
@@ -96,7 +97,7 @@ func (b *Browser) Do(method, host, path string, body io.Reader, contentType stri
 	b.env.T.Helper()
 	req := httptest.NewRequest(method, "http://workrate.test"+path, body)
 	req.Host = host
-	req.RemoteAddr = "192.0.2.10:40000"
+	req.RemoteAddr = b.RemoteAddr
 	for k, vs := range b.Header {
 		for _, v := range vs {
 			req.Header.Add(k, v)
