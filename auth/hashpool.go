@@ -23,10 +23,10 @@ const QueueWait = 2 * time.Second
 type HashPool struct {
 	slots  chan struct{}
 	params Params
-	dummy  string // hash of a discarded random string with params, for VerifyDummy
-	turns  turns  // sign-in attempts in progress per address and account (Turn)
-	locks  locks  // lock-outs the database reported, until they end (Throttled)
-	shares shares // sign-in attempts in progress per agency (Share)
+	dummy  string       // hash of a discarded random string with params, for VerifyDummy
+	turns  turns        // sign-in attempts in progress per address and account (Turn)
+	locks  locks        // lock-outs the database reported, until they end (Throttled)
+	shares shares       // sign-in attempts in progress per agency (Share)
 	hashed atomic.Int64 // hashes run (Hashed)
 	// checked counts the hashes that checked a secret (Checked): only the
 	// gate runs them, and a test holds every route to that.
