@@ -186,11 +186,6 @@ func (g *Gate) codeOutcome(ctx context.Context, a Asker, h Holder, err error, si
 // hashed), after the throttle, within the agency's share of the pool.
 func (g *Gate) guard(ctx context.Context, a Asker, holders []Holder, check func() error) error {
 	a.Email = ShownEmail(a.Email)
-	release, ok := g.pool.share(a.Agency)
-	if !ok {
-		return ErrBusy
-	}
-	defer release()
 	keys := []string{"email:" + a.Email}
 	for _, h := range holders {
 		keys = append(keys, h.ID)
@@ -201,6 +196,12 @@ func (g *Gate) guard(ctx context.Context, a Asker, holders []Holder, check func(
 		return err
 	}
 	defer done()
+	// After the turn: an agency's share counts addresses, not their queues.
+	release, ok := g.pool.share(a.Agency)
+	if !ok {
+		return ErrBusy
+	}
+	defer release()
 	wait, err := g.pool.throttled(ctx, g.store, a.Email, addr)
 	if err != nil {
 		return err

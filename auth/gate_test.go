@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -276,6 +277,76 @@ func TestThrottledRemembersWaits(t *testing.T) {
 			hp.ForgetLocks()
 			if wait, err := hp.throttled(ctx, st, email, addr); err != nil || wait != 0 {
 				t.Fatalf("after ForgetLocks with no failures: wait %v, %v", wait, err)
+			}
+		})
+	}
+}
+
+// Six addresses flooding sign-ins (several at once each) do not starve
+// another address: hashes wait their turn in arrival order, and each address
+// has one attempt at a time, so the seventh waits behind a few hashes
+// instead of being answered 429.
+func TestGateFloodFromSixAddressesLeavesRoomForAnother(t *testing.T) {
+	ctx := context.Background()
+	costly := Params{Memory: 16 * 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16} // about 15 ms a hash
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			hp := NewHashPool(1, costly)
+			gate := NewGate(db.DB, hp, nil)
+			hash, err := HashPassword("right-password-1", costly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			owner := Holder{ID: store.NewID(), AgencyID: "agency-a", Hash: hash}
+			stop := make(chan struct{})
+			done := make(chan struct{})
+			started := make(chan struct{}, 24)
+			go func() {
+				defer close(done)
+				var wg sync.WaitGroup
+				for a := range 6 {
+					for g := range 4 {
+						wg.Go(func() {
+							for i := 0; i < 3; i++ {
+								select {
+								case <-stop:
+									return
+								default:
+								}
+								ip := fmt.Sprintf("203.0.113.%d", a+1)
+								_, _ = gate.SignIn(ctx, asker(fmt.Sprintf("spray-%d-%d-%d@example.com", a, g, i), ip), []Holder{owner}, "guess", false)
+								if i == 0 {
+									started <- struct{}{}
+								}
+							}
+						})
+					}
+				}
+				wg.Wait()
+			}()
+			for range 12 {
+				<-started
+			}
+			before := hp.Hashed()
+			_, err = gate.SignIn(ctx, asker("owner@example.com", "198.51.100.50"), []Holder{owner}, "right-password-1", false)
+			during := hp.Hashed() - before
+			close(stop)
+			<-done
+			if err != nil {
+				t.Fatalf("another address during a flood from six: %v, want signed in", err)
+			}
+			if during == 0 {
+				t.Fatal("the flood had ended before the sign-in: the test proves nothing")
+			}
+			// Every slot busy for a moment: the attempt waits for one
+			// (before, a busy pool answered 429 at once).
+			release, ok := hp.Hold()
+			if !ok {
+				t.Fatal("no free slot to hold")
+			}
+			time.AfterFunc(100*time.Millisecond, release)
+			if _, err := gate.SignIn(ctx, asker("owner@example.com", "198.51.100.50"), []Holder{owner}, "right-password-1", false); err != nil {
+				t.Fatalf("with the pool busy for 100 ms: %v, want signed in after waiting", err)
 			}
 		})
 	}
