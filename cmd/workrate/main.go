@@ -35,6 +35,8 @@ func commands() []command {
 		{"demo", "create (idempotently) a demo agency full of sample data and print its logins", runDemo},
 		{"seed", "fill the database with synthetic agencies, workspaces and rows for benchmarks [--agencies N --workspaces-per-agency M --rows R --big]", runSeed},
 		{"loadtest", "measure a bare Gin handler and the portal dashboard side by side on 127.0.0.1 [--duration 5s --requests N --login-flood 200]", runLoadtest},
+		{"backup", "write an online, consistent copy of the database and its secret key: --to DIR", runBackup},
+		{"restore", "load a backup into an empty database: --from DIR", runRestore},
 		{"healthcheck", "ask the local server's /healthz (for container health checks)", runHealthcheck},
 	}
 }
