@@ -26,6 +26,8 @@ func commands() []command {
 		{"serve", "run the server (the default)", runServe},
 		{"migrate", "apply pending migrations and exit", runMigrate},
 		{"agency create", "create an agency and its owner", runAgencyCreate},
+		{"agency export", "write every row of one agency to an archive: SLUG --to FILE", runAgencyExport},
+		{"agency import", "load an agency archive into this database (ids kept; refused when the agency exists): FILE", runAgencyImport},
 		{"apikey create", "create an API key for an agency (shown once)", runAPIKeyCreate},
 		{"operator create", "create a platform operator", runOperatorCreate},
 		{"domain add", "claim a custom domain for an agency: --agency SLUG HOSTNAME (prints the DNS records)", runDomainAdd},
