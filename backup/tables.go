@@ -49,6 +49,7 @@ var tables = []table{
 	{"brandings", perAgency},
 	{"cert_data", platform},
 	{"cert_locks", platform},
+	{"idempotency_keys", transient},
 }
 
 // bookkeeping tables are the migrator's own: never copied as data.

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"workrate/auth"
+	"workrate/idempotency"
 	"workrate/store"
 )
 
@@ -56,8 +57,12 @@ func (a *App) cleanup(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if sessions+attempts > 0 {
-			slog.InfoContext(ctx, "cleanup", "sessions", sessions, "attempts", attempts)
+		replays, err := idempotency.Sweep(ctx, tx) // stored API answers older than 24 h
+		if err != nil {
+			return err
+		}
+		if sessions+attempts+replays > 0 {
+			slog.InfoContext(ctx, "cleanup", "sessions", sessions, "attempts", attempts, "idempotency_keys", replays)
 		}
 		return nil
 	})
