@@ -50,6 +50,7 @@ var tables = []table{
 	{"cert_data", platform},
 	{"cert_locks", platform},
 	{"idempotency_keys", transient},
+	{"form_tokens", transient},
 }
 
 // bookkeeping tables are the migrator's own: never copied as data.
