@@ -40,6 +40,7 @@ type Manifest struct {
 	File      string    `json:"file"`      // the database's file in the directory
 	Migration string    `json:"migration"` // the newest applied schema migration
 	SecretKey string    `json:"secret_key,omitempty"`
+	Certs     string    `json:"certs,omitempty"` // SQLite: the certificates directory
 	Note      string    `json:"note,omitempty"`
 	Tables    Counts    `json:"tables,omitempty"` // rows per table (SQLite backups)
 }
@@ -115,6 +116,15 @@ func Backup(ctx context.Context, src Source, dir string) (Manifest, error) {
 			return Manifest{}, err
 		}
 	}
+	if certDir := certsDirOf(src.URL); certDir != "" {
+		found, err := copyTree(certDir, filepath.Join(dir, CertsDir))
+		if err != nil {
+			return Manifest{}, err
+		}
+		if found {
+			m.Certs = CertsDir
+		}
+	}
 	switch key := SecretKeyPath(src.URL); {
 	case src.SecretKeyEnv:
 		m.Note = "WORKRATE_SECRET_KEY is set: it is not in this backup; keep it with the backup, two-factor secrets cannot be read without it"
@@ -181,6 +191,7 @@ type Restored struct {
 	Tables    Counts   `json:"tables"`
 	Applied   []string `json:"migrations_applied"`
 	SecretKey string   `json:"secret_key"`
+	Certs     string   `json:"certs,omitempty"`
 }
 
 // Restore loads the backup in dir into dst, which must be empty: no row in
@@ -213,6 +224,9 @@ func Restore(ctx context.Context, dir string, dst Source) (Restored, error) {
 	}
 	r.SecretKey, err = restoreSecretKey(dir, m, dst)
 	if err != nil {
+		return Restored{}, err
+	}
+	if r.Certs, err = restoreCerts(dir, m, dst); err != nil {
 		return Restored{}, err
 	}
 	return r, nil
@@ -353,4 +367,23 @@ func writeFileAtomic(path string, b []byte) error {
 		return fmt.Errorf("backup: write %s: %w", path, err)
 	}
 	return nil
+}
+
+// restoreCerts puts the backup's certificates beside a SQLite target whose
+// certificate directory is empty or missing; elsewhere they are obtained again.
+func restoreCerts(dir string, m Manifest, dst Source) (string, error) {
+	if m.Certs == "" {
+		return "", nil
+	}
+	target := certsDirOf(dst.URL)
+	if target == "" {
+		return "not restored (PostgreSQL keeps certificates in the database): they are obtained again on demand", nil
+	}
+	if entries, err := os.ReadDir(target); err == nil && len(entries) > 0 {
+		return "not restored: " + target + " is not empty", nil
+	}
+	if _, err := copyTree(filepath.Join(dir, m.Certs), target); err != nil {
+		return "", err
+	}
+	return "restored to " + target, nil
 }

@@ -110,6 +110,16 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 				if err := os.WriteFile(keyPath, []byte("0123456789abcdef0123456789abcdef\n"), 0o600); err != nil {
 					t.Fatal(err)
 				}
+				// Certificates on disk, and a lock of the running process.
+				certDir := certsDirOf(db.URL)
+				for _, p := range []string{"certificates/acme/app.a1.example/app.a1.example.crt", "locks/issue_cert_app.a1.example.lock"} {
+					if err := os.MkdirAll(filepath.Dir(filepath.Join(certDir, p)), 0o700); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(certDir, p), []byte("PEM "+p), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 			w := startWriter(db.DB, f.A.ID, f.A1.ID)
 			for w.acked.Load() < 20 && w.err == nil {
@@ -176,6 +186,13 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 						b, err := os.ReadFile(SecretKeyPath(tg.url))
 						if err != nil || !bytes.Equal(b, []byte("0123456789abcdef0123456789abcdef\n")) {
 							t.Fatalf("secret key not restored: %q %v (%s)", b, err, r.SecretKey)
+						}
+						certDir := certsDirOf(tg.url)
+						if b, err := os.ReadFile(filepath.Join(certDir, "certificates/acme/app.a1.example/app.a1.example.crt")); err != nil || !strings.HasPrefix(string(b), "PEM ") {
+							t.Fatalf("certificate not restored: %q %v (%s)", b, err, r.Certs)
+						}
+						if _, err := os.Stat(filepath.Join(certDir, "locks")); err == nil {
+							t.Fatal("the running process's locks were restored")
 						}
 					}
 					// A second restore into the now full database is refused.
