@@ -8,6 +8,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"workrate/auth"
+	"workrate/formtoken"
+	"workrate/idempotency"
 	"workrate/store"
 )
 
@@ -56,8 +58,16 @@ func (a *App) cleanup(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if sessions+attempts > 0 {
-			slog.InfoContext(ctx, "cleanup", "sessions", sessions, "attempts", attempts)
+		replays, err := idempotency.Sweep(ctx, tx) // stored API answers older than 24 h
+		if err != nil {
+			return err
+		}
+		tokens, err := formtoken.Sweep(ctx, tx) // form tokens older than 24 h
+		if err != nil {
+			return err
+		}
+		if sessions+attempts+replays+tokens > 0 {
+			slog.InfoContext(ctx, "cleanup", "sessions", sessions, "attempts", attempts, "idempotency_keys", replays, "form_tokens", tokens)
 		}
 		return nil
 	})

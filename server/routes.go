@@ -7,6 +7,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/agency"
+	"workrate/formtoken"
+	"workrate/idempotency"
 	"workrate/scheme"
 	"workrate/web"
 )
@@ -31,6 +33,9 @@ func (a *App) routes() *gin.Engine {
 
 	// The pipeline: tenant (the Host) → visitor (who is asking, once) → brand → language.
 	site := e.Group("/", a.tenant(), a.visitors.Middleware(), a.brand(), a.locale(), a.crossOrigin(), web.CleanInput(a.badInput))
+	// API writes with an Idempotency-Key, and forms with their one-time token, run once.
+	site.Use(idempotency.New(idempotency.NewStore(a.db), agency.APIPrefix, agency.WriteAPIError).Middleware())
+	site.Use(formtoken.New(formtoken.NewStore(a.db), func(c *gin.Context) { a.renderer.Error(c, http.StatusServiceUnavailable) }).Middleware())
 	site.GET("/brand/theme/:file", a.serveTheme)
 	site.GET("/brand/logo/:file", a.page(a.serveLogo))
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))

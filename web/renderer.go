@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/branding"
+	"workrate/formtoken"
 	"workrate/locale"
 	"workrate/store"
 )
@@ -137,6 +138,8 @@ func (r *Renderer) funcs() template.FuncMap {
 			return m, nil
 		},
 		"add": func(a, b int) int { return a + b },
+		// formToken is the hidden one-time token of a form that writes.
+		"formToken": formtoken.Input,
 		"initial": func(s string) string {
 			for _, r := range strings.TrimSpace(s) {
 				return strings.ToUpper(string(r))

@@ -26,6 +26,8 @@ func commands() []command {
 		{"serve", "run the server (the default)", runServe},
 		{"migrate", "apply pending migrations and exit", runMigrate},
 		{"agency create", "create an agency and its owner", runAgencyCreate},
+		{"agency export", "write every row of one agency to an archive: SLUG --to FILE", runAgencyExport},
+		{"agency import", "load an agency archive into this database (ids kept; refused when the agency exists): FILE", runAgencyImport},
 		{"apikey create", "create an API key for an agency (shown once)", runAPIKeyCreate},
 		{"operator create", "create a platform operator", runOperatorCreate},
 		{"operator disable", "disable an operator and end their sessions: EMAIL", runOperatorDisable},
@@ -38,6 +40,8 @@ func commands() []command {
 		{"demo", "create (idempotently) a demo agency full of sample data and print its logins", runDemo},
 		{"seed", "fill the database with synthetic agencies, workspaces and rows for benchmarks [--agencies N --workspaces-per-agency M --rows R --big]", runSeed},
 		{"loadtest", "measure a bare Gin handler and the portal dashboard side by side on 127.0.0.1 [--duration 5s --requests N --login-flood 200]", runLoadtest},
+		{"backup", "write an online, consistent copy of the database and its secret key: --to DIR", runBackup},
+		{"restore", "load a backup into an empty database: --from DIR", runRestore},
 		{"healthcheck", "ask the local server's /healthz (for container health checks)", runHealthcheck},
 	}
 }

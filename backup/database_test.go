@@ -1,0 +1,234 @@
+package backup
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"workrate/migrations"
+	"workrate/store"
+	"workrate/store/testdb"
+)
+
+func TestEveryTableIsListed(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			names, err := tableNames(context.Background(), db.DB)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range names {
+				if _, ok := lookup(n); !ok && !bookkeeping[n] {
+					t.Errorf("table %s (from migrations/) is not in backup.tables: add it, parents first, with its scope", n)
+				}
+			}
+			for _, tb := range tables {
+				if !slices.Contains(names, tb.name) {
+					t.Errorf("backup.tables lists %s, which no migration creates", tb.name)
+				}
+			}
+		})
+	}
+}
+
+// eventID names the writer's n-th row: the order of the ids is the order of the writes.
+func eventID(n int) string { return fmt.Sprintf("evt-%06d", n) }
+
+// writer inserts portal events one after another until stopped, counting
+// those the database acknowledged.
+type writer struct {
+	acked atomic.Int64
+	stop  chan struct{}
+	done  sync.WaitGroup
+	err   error
+}
+
+func startWriter(db bun.IDB, agencyID, workspaceID string) *writer {
+	w := &writer{stop: make(chan struct{})}
+	w.done.Add(1)
+	go func() {
+		defer w.done.Done()
+		for n := 0; ; n++ {
+			select {
+			case <-w.stop:
+				return
+			default:
+			}
+			_, err := db.ExecContext(context.Background(),
+				"INSERT INTO portal_events (id, agency_id, workspace_id, actor_kind, action, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				eventID(n), agencyID, workspaceID, "client", "write", fmt.Sprint(n), store.Now())
+			if err != nil {
+				w.err = err
+				return
+			}
+			w.acked.Add(1)
+		}
+	}()
+	return w
+}
+
+func (w *writer) finish(t *testing.T) {
+	t.Helper()
+	close(w.stop)
+	w.done.Wait()
+	if w.err != nil {
+		t.Fatalf("writer: %v", w.err)
+	}
+}
+
+// splitEvents takes the writer's rows out of a dump and returns their ids.
+func splitEvents(d map[string][]string) []string {
+	var ids, rest []string
+	for _, r := range d["portal_events"] {
+		if i := strings.Index(r, `"id":"evt-`); i >= 0 {
+			ids = append(ids, r[i+6:i+6+10])
+			continue
+		}
+		rest = append(rest, r)
+	}
+	d["portal_events"] = rest
+	slices.Sort(ids)
+	return ids
+}
+
+func TestBackupWhileWritingThenRestore(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			ctx := context.Background()
+			f := world(t, db.DB)
+			keyPath := SecretKeyPath(db.URL)
+			if keyPath != "" {
+				if err := os.WriteFile(keyPath, []byte("0123456789abcdef0123456789abcdef\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				// Certificates on disk, and a lock of the running process.
+				certDir := certsDirOf(db.URL)
+				for _, p := range []string{"certificates/acme/app.a1.example/app.a1.example.crt", "locks/issue_cert_app.a1.example.lock"} {
+					if err := os.MkdirAll(filepath.Dir(filepath.Join(certDir, p)), 0o700); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(certDir, p), []byte("PEM "+p), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			w := startWriter(db.DB, f.A.ID, f.A1.ID)
+			for w.acked.Load() < 20 && w.err == nil {
+				// let the writer get going, so the backup overlaps writes
+				runtimeGosched()
+			}
+			before := int(w.acked.Load())
+			dir := filepath.Join(t.TempDir(), "backup")
+			m, err := Backup(ctx, Source{DB: db.DB, URL: db.URL}, dir)
+			after := int(w.acked.Load())
+			w.finish(t)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("writes acknowledged: %d before the backup, %d when it returned", before, after)
+			latest, _ := migrations.Latest()
+			if m.Database != db.Name || m.Migration != latest || m.CreatedAt.IsZero() {
+				t.Fatalf("manifest %+v, want database %s at migration %s", m, db.Name, latest)
+			}
+			source := dump(t, db.DB)
+			sourceEvents := splitEvents(source)
+
+			type target struct {
+				name string
+				url  string
+				db   *bun.DB
+			}
+			var targets []target
+			if db.Name == "sqlite" {
+				u, tdb := emptySQLite(t)
+				targets = append(targets, target{"sqlite", u, tdb})
+				if os.Getenv(testdb.EnvURL) != "" {
+					u, tdb := emptyPostgresDatabase(t, "")
+					targets = append(targets, target{"postgres", u, tdb})
+				}
+			} else {
+				u, tdb := emptyPostgresDatabase(t, searchPath(t, db.URL))
+				targets = append(targets, target{"postgres", u, tdb})
+			}
+			for _, tg := range targets {
+				t.Run("into "+tg.name, func(t *testing.T) {
+					r, err := Restore(ctx, dir, Source{DB: tg.db, URL: tg.url})
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := dump(t, tg.db)
+					events := splitEvents(got)
+					diff(t, "restored", source, got)
+					// The copy is one moment of the writes: every write acknowledged
+					// before the backup began, then none missing up to its last.
+					if len(events) < before || len(events) > len(sourceEvents) {
+						t.Fatalf("restored %d of the writer's rows; %d were acknowledged before the backup, %d in all", len(events), before, len(sourceEvents))
+					}
+					for i, id := range events {
+						if id != eventID(i) {
+							t.Fatalf("restored writes have a hole: %s at position %d", id, i)
+						}
+					}
+					pending, err := migrations.Pending(ctx, tg.db)
+					if err != nil || len(pending) != 0 {
+						t.Fatalf("restored database has pending migrations %v (%v)", pending, err)
+					}
+					if keyPath != "" && tg.name == "sqlite" {
+						b, err := os.ReadFile(SecretKeyPath(tg.url))
+						if err != nil || !bytes.Equal(b, []byte("0123456789abcdef0123456789abcdef\n")) {
+							t.Fatalf("secret key not restored: %q %v (%s)", b, err, r.SecretKey)
+						}
+						certDir := certsDirOf(tg.url)
+						if b, err := os.ReadFile(filepath.Join(certDir, "certificates/acme/app.a1.example/app.a1.example.crt")); err != nil || !strings.HasPrefix(string(b), "PEM ") {
+							t.Fatalf("certificate not restored: %q %v (%s)", b, err, r.Certs)
+						}
+						if _, err := os.Stat(filepath.Join(certDir, "locks")); err == nil {
+							t.Fatal("the running process's locks were restored")
+						}
+					}
+					// A second restore into the now full database is refused.
+					if _, err := Restore(ctx, dir, Source{DB: tg.db, URL: tg.url}); err == nil || !strings.Contains(err.Error(), "not empty") {
+						t.Fatalf("restore into a full database: %v, want refused as not empty", err)
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestBackupRefusesAFullDirectory(t *testing.T) {
+	db := testdb.SQLite(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Backup(context.Background(), Source{DB: db.DB, URL: db.URL}, dir); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("backup into a full directory: %v", err)
+	}
+}
+
+func TestPgDumpRestoresOnlyIntoADatabaseWithoutTables(t *testing.T) {
+	pg := testdb.Postgres(t)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "b")
+	if _, err := Backup(ctx, Source{DB: pg.DB, URL: pg.URL}, dir); err != nil {
+		t.Fatal(err)
+	}
+	migrated := testdb.Postgres(t) // migrated, no rows: pg_restore cannot load into it
+	if _, err := Restore(ctx, dir, Source{DB: migrated.DB, URL: migrated.URL}); err == nil || !strings.Contains(err.Error(), "without tables") {
+		t.Fatalf("pg_dump restore into a migrated database: %v", err)
+	}
+	sq := testdb.SQLite(t)
+	if _, err := Restore(ctx, dir, Source{DB: sq.DB, URL: sq.URL}); err == nil || !strings.Contains(err.Error(), "PostgreSQL only") {
+		t.Fatalf("pg_dump restore into SQLite: %v", err)
+	}
+}
