@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/agency"
+	"workrate/api"
 	"workrate/web"
 )
 
@@ -33,7 +33,8 @@ func (a *App) routes() *gin.Engine {
 	site.GET("/brand/icon/:file", a.serveIcon)
 	site.POST("/language", a.setLanguage)
 	a.portal.Routes(site)   // the client portal, at the root: /login, /, /tickets, … ("/" is the host's front page to nobody signed in)
-	a.agency.Routes(site)   // /staff/… back office and /api/v1 JSON API
+	a.agency.Routes(site)   // /staff/… back office
+	a.api.Routes(site)      // /api/v1 JSON API
 	a.operator.Routes(site) // /operator/… console, platform host only
 
 	e.NoRoute(a.tenant(), a.brand(), a.locale(), a.notFound)
@@ -43,8 +44,8 @@ func (a *App) routes() *gin.Engine {
 // badInput answers a request whose text cannot be stored (a NUL byte,
 // invalid UTF-8): 400, in the API's envelope under /api/.
 func (a *App) badInput(c *gin.Context) {
-	if strings.HasPrefix(c.Request.URL.Path, agency.APIPrefix+"/") {
-		agency.WriteAPIError(c, http.StatusBadRequest, "invalid_text", "text must be UTF-8 without NUL characters")
+	if strings.HasPrefix(c.Request.URL.Path, api.Prefix+"/") {
+		api.WriteError(c, http.StatusBadRequest, "invalid_text", "text must be UTF-8 without NUL characters")
 		return
 	}
 	a.brandSession(c)
@@ -54,8 +55,8 @@ func (a *App) badInput(c *gin.Context) {
 // notFound answers a path no route serves: the branded 404 page, or the
 // API's error envelope under /api/.
 func (a *App) notFound(c *gin.Context) {
-	if strings.HasPrefix(c.Request.URL.Path, agency.APIPrefix+"/") || c.Request.URL.Path == agency.APIPrefix {
-		agency.WriteAPIError(c, http.StatusNotFound, "not_found", "no such API route")
+	if strings.HasPrefix(c.Request.URL.Path, api.Prefix+"/") || c.Request.URL.Path == api.Prefix {
+		api.WriteError(c, http.StatusNotFound, "not_found", "no such API route")
 		return
 	}
 	// On the platform host a signed-in client still sees their agency's brand.

@@ -1,4 +1,4 @@
-package agency_test
+package api_test
 
 import (
 	"encoding/json"

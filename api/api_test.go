@@ -1,4 +1,4 @@
-package agency_test
+package api_test
 
 import (
 	"encoding/json"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"workrate/agency"
+	"workrate/api"
 	"workrate/store/testdb"
 )
 
@@ -168,8 +168,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	served := map[string]bool{}
 	for _, rt := range w.env.App.Routes() {
-		if p, ok := strings.CutPrefix(rt.Path, agency.APIPrefix); ok {
-			served[rt.Method+" "+agency.OpenAPIPath(p)] = true
+		if p, ok := strings.CutPrefix(rt.Path, api.Prefix); ok {
+			served[rt.Method+" "+api.OpenAPIPath(p)] = true
 		}
 	}
 	if len(served) < 3 {
