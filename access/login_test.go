@@ -8,7 +8,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 func TestLoginReasonsPerAgency(t *testing.T) {

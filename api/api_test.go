@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"workrate/api"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 func TestAPIKeyAuthentication(t *testing.T) {

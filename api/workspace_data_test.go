@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"workrate/auth"
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
-	"workrate/workspace/fixture"
 )
 
 func TestAPIWorkspaceData(t *testing.T) {

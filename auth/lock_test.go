@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 )
 
 // A lock-out the database reported is answered from memory until it ends;

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"workrate/auth"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 	"workrate/workspace"
 )
 

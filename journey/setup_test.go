@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"workrate/auth"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 // The journeys run on SQLite only: they prove what a person sees in a
