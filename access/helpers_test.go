@@ -8,8 +8,8 @@ import (
 	"workrate/access"
 	"workrate/auth"
 	"workrate/locale"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

@@ -9,7 +9,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 func TestLoginReasonsPerAgency(t *testing.T) {

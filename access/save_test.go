@@ -8,8 +8,8 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 )
 
 func TestSaveCreatesAccountAtOnce(t *testing.T) {

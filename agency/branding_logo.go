@@ -1,34 +1,13 @@
 package agency
 
 import (
-	"context"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"workrate/branding"
 )
-
-// saveLogo checks, re-encodes and stores an uploaded logo and its favicon.
-func (h *Handler) saveLogo(ctx context.Context, agencyID string, data []byte) (branding.Settings, error) {
-	l, err := branding.ProcessLogo(data)
-	if err != nil {
-		return branding.Settings{}, err
-	}
-	fav, err := branding.Favicon(l)
-	if err != nil {
-		return branding.Settings{}, err
-	}
-	return h.brands.SetLogo(ctx, agencyID, l, fav)
-}
-
-// readLimited reads at most branding.MaxLogoBytes+1 bytes of r: one more than
-// allowed tells a file that is too large without reading all of it.
-func readLimited(r io.Reader) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(r, branding.MaxLogoBytes+1))
-}
 
 // uploadLogo takes the logo of the form's file field "logo"; a refused file
 // is explained next to the field.
@@ -43,7 +22,7 @@ func (h *Handler) uploadLogo(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		data, err = readLimited(f)
+		data, err = branding.ReadLogo(f)
 		_ = f.Close()
 		if err != nil {
 			return err
@@ -54,7 +33,7 @@ func (h *Handler) uploadLogo(c *gin.Context) error {
 			data = make([]byte, branding.MaxLogoBytes+1) // over the limit: refused as too large below
 		}
 	}
-	_, err = h.saveLogo(c, agencyOf(c).ID, data)
+	_, err = h.brands.SaveLogo(c, agencyOf(c).ID, data)
 	var be *branding.Error
 	if errors.As(err, &be) {
 		p.Errors["logo"] = brandingMessage(h.localizer(c), be)

@@ -16,8 +16,8 @@ import (
 
 	"workrate/branding"
 	"workrate/branding/brandingtest"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 // brandingAnswer is the API's branding as a test reads it.

@@ -5,9 +5,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/certs"
 	"workrate/store"
 	"workrate/tenant"
+	"workrate/web"
 )
 
 // SectionDomains is the navigation item of the custom domains page.
@@ -18,7 +18,7 @@ const SectionDomains = "domains"
 type domainItem struct {
 	tenant.Domain
 	ChallengeName string
-	Status        certs.Described
+	Status        web.DomainStatus
 }
 
 // domainsPage is the data of staff/domains.
@@ -42,7 +42,7 @@ func (h *Handler) renderDomains(c *gin.Context, status int, p domainsPage) error
 	l := h.localizer(c)
 	p.Target = h.domains.CNAMETarget()
 	for i := range ds {
-		p.Domains = append(p.Domains, domainItem{Domain: ds[i], ChallengeName: tenant.ChallengeName(ds[i].Hostname), Status: certs.Describe(&ds[i], l)})
+		p.Domains = append(p.Domains, domainItem{Domain: ds[i], ChallengeName: tenant.ChallengeName(ds[i].Hostname), Status: web.DescribeDomain(&ds[i], l)})
 	}
 	v := h.staffView(c, SectionDomains, "domains.title", p)
 	if f := domainFlash(c, l.T); f != "" {

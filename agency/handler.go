@@ -1,11 +1,10 @@
-// Package agency is the agency's side of the product: the back office that
-// staff use under /staff/… and the agency JSON API under /api/v1.
+// Package agency is the agency back office: the staff pages under /staff/….
+// (The agency JSON API under /api/v1 is package api.)
 //
 // Everything hangs off one Handler so that other files of the package (the
 // client-portal settings, branding, domains) reuse its pieces: requireStaff,
-// requireManager, requireOwner, staffOf, agencyOf, h.page, h.render,
-// h.staffView for pages; h.api, h.apiError, h.decodeJSON, listParams and the
-// APIRoute table for the API (see api_routes.go).
+// requireManager, requireOwner, staffOf, agencyOf, h.page, h.render and
+// h.staffView.
 package agency
 
 import (
@@ -33,18 +32,15 @@ type Deps struct {
 	Bundle   *locale.Bundle
 	Hashes   *auth.HashPool     // bounds concurrent password hashing
 	Sessions auth.SessionPolicy // staff session lifetime
-	// Access changes and reads clients' portal access (the Client Portal section and API).
+	// Access changes and reads clients' portal access (the Client Portal section).
 	Access *access.Service
-	// ExtraAPI lets surfaces built elsewhere add routes to the JSON API (and so
-	// to its OpenAPI document); see APIRoute.
-	ExtraAPI []APIRoute
 	// Domains claims, checks and removes custom domains (domain_*.go).
 	Domains *certs.Domains
 	// Box seals two-factor secrets; nil when no secret key is configured.
 	Box *auth.SecretBox
 }
 
-// Handler serves the back office and the JSON API.
+// Handler serves the back office.
 type Handler struct {
 	db       *bun.DB
 	auth     *auth.Store
@@ -56,7 +52,6 @@ type Handler struct {
 	hashes   *auth.HashPool
 	gate     *auth.Gate // checks every password and code
 	sessions auth.SessionPolicy
-	extraAPI []APIRoute
 	domains  *certs.Domains
 	access   *access.Service
 	brands   *branding.Store
@@ -69,7 +64,7 @@ func New(d Deps) *Handler {
 		db: d.DB, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
 		work:     workspace.NewStore(d.DB),
 		resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle,
-		hashes: d.Hashes, gate: auth.NewGate(d.DB, d.Hashes, d.Box), sessions: d.Sessions, extraAPI: d.ExtraAPI, access: d.Access,
+		hashes: d.Hashes, gate: auth.NewGate(d.DB, d.Hashes, d.Box), sessions: d.Sessions, access: d.Access,
 		domains: d.Domains,
 		brands:  branding.NewStore(d.DB),
 		box:     d.Box,
@@ -97,7 +92,6 @@ func redirect(c *gin.Context, path string) error {
 const (
 	staffKey   = "agency.staff"
 	sessionKey = "agency.session"
-	apiKeyKey  = "agency.apikey"
 	wsKey      = "agency.workspace"
 )
 
@@ -109,7 +103,7 @@ func staffOf(c *gin.Context) *auth.Staff {
 }
 
 // agencyOf returns the agency the request acts for: the signed-in staff
-// member's or the API key's (both set the tenant's Site).
+// member's (the tenant's Site).
 func agencyOf(c *gin.Context) *tenant.Agency {
 	if t := tenant.FromContext(c); t.Site != nil {
 		return &t.Site.Agency

@@ -8,11 +8,11 @@ import (
 	"testing"
 
 	"workrate/auth"
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/tenant"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 // How a route is walked by TestAgencyIsolation.

@@ -4,8 +4,8 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Routes registers the back office under /staff and the JSON API under
-// /api/v1 on the site group (tenant, brand and locale already resolved).
+// Routes registers the back office under /staff on the site group (tenant,
+// brand and locale already resolved).
 func (h *Handler) Routes(r *gin.RouterGroup) {
 	s := r.Group("/staff")
 	s.GET("", h.page(h.showStaffHome))
@@ -82,7 +82,6 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	team.POST("/:id/role", h.page(h.changeRole))
 	team.POST("/:id/delete", h.page(h.removeStaff))
 
-	h.APIRoutes(r)
 }
 
 // showStaffHome sends /staff to the workspace list (or to sign-in).

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 func TestRolesGuardSettingsAndStaff(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/server"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 var (

@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"workrate/auth"
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 // staffOfFixture signs in agency A's fixture staff member.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 func TestWorkspaceListCreateEdit(t *testing.T) {

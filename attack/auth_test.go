@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"workrate/access"
+	"workrate/migrations/testdb"
 	"workrate/server"
 	"workrate/server/servertest"
 	"workrate/store"
-	"workrate/store/testdb"
 )
 
 // ageAttempts moves every recorded sign-in attempt back by d, as if that much

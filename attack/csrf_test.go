@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 // TestCrossSiteRequestsRefused sends every state-changing route of the app,

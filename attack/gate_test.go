@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 // Every POST route of the app, posted a wrong password, current password and

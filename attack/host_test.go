@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/migrations/testdb"
 	"workrate/server"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 // TestHostAttacks replays sessions on other hosts, spoofs the Host in every

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
-	"workrate/workspace/fixture"
 )
 
 // routeCase says how to walk one route (method and gin path) in the matrix.

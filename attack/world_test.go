@@ -11,12 +11,12 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/server"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/tenant"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 var ctx = context.Background()

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 )
 
 // gateEnv is a gate over a fresh database with cheap hashing.

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 )
 
 // Disabling an operator and setting their password end their sessions and

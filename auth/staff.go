@@ -2,14 +2,13 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"workrate/mailaddr"
 	"workrate/store"
 )
 
@@ -25,22 +24,11 @@ const (
 func ValidRole(r string) bool { return r == RoleOwner || r == RoleAdmin || r == RoleMember }
 
 // ErrInvalidEmail means an address is not a plain email address.
-var ErrInvalidEmail = errors.New("auth: invalid email address")
+var ErrInvalidEmail = mailaddr.ErrInvalid
 
 // NormalizeEmail trims and lowercases an address and checks its shape, so that
-// comparisons are exact and case-insensitive.
-func NormalizeEmail(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" || len(s) > 254 {
-		return "", ErrInvalidEmail
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") &&
-		!strings.HasSuffix(s, "@localhost") {
-		return "", ErrInvalidEmail
-	}
-	return s, nil
-}
+// comparisons are exact and case-insensitive (see mailaddr.Normalize).
+func NormalizeEmail(s string) (string, error) { return mailaddr.Normalize(s) }
 
 // Staff is a member of an agency's team.
 type Staff struct {

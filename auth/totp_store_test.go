@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

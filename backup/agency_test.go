@@ -11,7 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 // agencyRows dumps the rows of every table that belong to agencyID.

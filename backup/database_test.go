@@ -15,8 +15,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"workrate/migrations"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 )
 
 func TestEveryTableIsListed(t *testing.T) {

@@ -15,9 +15,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
-	"workrate/workspace/fixture"
 )
 
 // world is the fixture (two agencies, four workspaces) plus one row in every

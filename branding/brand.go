@@ -135,6 +135,19 @@ func (s *Store) SetText(ctx context.Context, agencyID, name, color string) (Sett
 	return s.Get(ctx, agencyID)
 }
 
+// SaveLogo checks, re-encodes and stores an uploaded logo and its favicon.
+func (s *Store) SaveLogo(ctx context.Context, agencyID string, data []byte) (Settings, error) {
+	l, err := ProcessLogo(data)
+	if err != nil {
+		return Settings{}, err
+	}
+	fav, err := Favicon(l)
+	if err != nil {
+		return Settings{}, err
+	}
+	return s.SetLogo(ctx, agencyID, l, fav)
+}
+
 // SetLogo saves an already processed logo and its favicon.
 func (s *Store) SetLogo(ctx context.Context, agencyID string, l Logo, favicon []byte) (Settings, error) {
 	err := s.save(ctx, agencyID, func(q *bun.InsertQuery, st *Settings) *bun.InsertQuery {

@@ -18,6 +18,12 @@ import (
 // MaxLogoBytes is the largest accepted logo upload, in bytes.
 const MaxLogoBytes = 1 << 20
 
+// ReadLogo reads at most MaxLogoBytes+1 bytes of r: one more than allowed
+// tells a file that is too large without reading all of it.
+func ReadLogo(r io.Reader) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(r, MaxLogoBytes+1))
+}
+
 // MaxLogoPixels is the largest accepted logo width and height, in pixels.
 const MaxLogoPixels = 2000
 

@@ -25,7 +25,7 @@ import (
 	"github.com/mholt/acmez/v3/acme"
 
 	"workrate/certs/certstest"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 	"workrate/tenant"
 )
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"workrate/certs"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 func TestPGStorageFiles(t *testing.T) {

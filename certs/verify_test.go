@@ -8,7 +8,7 @@ import (
 
 	"workrate/certs"
 	"workrate/certs/certstest"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 	"workrate/tenant"
 )
 

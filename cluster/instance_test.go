@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 var (

@@ -13,8 +13,8 @@ import (
 
 	"workrate/certs/certstest"
 	"workrate/migrations"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

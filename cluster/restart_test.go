@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"workrate/auth"
+	"workrate/operator"
 	"workrate/server/servertest"
 	"workrate/tenant"
 	"workrate/workspace"
@@ -54,7 +55,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := auth.CreateAgency(ctx, db.DB, "Restart Co", "restart", "owner@restart.example", "Owner", hash)
+	a, err := operator.CreateAgency(ctx, db.DB, "Restart Co", "restart", "owner@restart.example", "Owner", hash)
 	if err != nil {
 		t.Fatal(err)
 	}

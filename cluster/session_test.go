@@ -14,7 +14,8 @@ import (
 	"time"
 
 	"workrate/auth"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
+	"workrate/operator"
 	"workrate/workspace"
 )
 
@@ -26,7 +27,7 @@ func seedAgency(t *testing.T, db testdb.DB, slug string) (agencyID, workspaceID,
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := auth.CreateAgency(ctx, db.DB, "Cluster "+slug, slug, "owner@"+slug+".example", "Owner", hash)
+	a, err := operator.CreateAgency(ctx, db.DB, "Cluster "+slug, slug, "owner@"+slug+".example", "Owner", hash)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 // bench is a form behind the guard: POST /things counts its runs and

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"workrate/access"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

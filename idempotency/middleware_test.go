@@ -12,7 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 // bench is a small API behind the guard: POST /api/v1/things counts its runs,

@@ -14,9 +14,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"workrate/migrations/testdb"
 	"workrate/server"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 // site is the app served on a loopback port for a browser.

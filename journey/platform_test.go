@@ -6,7 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 // TestPlatformHomeAndLanguage: the platform's front page renders with its

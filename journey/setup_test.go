@@ -12,7 +12,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"workrate/auth"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
+	"workrate/operator"
 )
 
 // The journeys run on SQLite only: they prove what a person sees in a
@@ -54,7 +55,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := auth.CreateAgency(context.Background(), db.DB, agencyName, agencySlug, ownerEmail, "Olivia Owner", hash); err != nil {
+	if _, err := operator.CreateAgency(context.Background(), db.DB, agencyName, agencySlug, ownerEmail, "Olivia Owner", hash); err != nil {
 		t.Fatal(err)
 	}
 	s := serve(t, db)

@@ -11,8 +11,8 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

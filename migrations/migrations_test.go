@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"workrate/migrations"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 )
 
 func TestMigrateFromEmptyIsComplete(t *testing.T) {

@@ -1,11 +1,14 @@
 package operator
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
 
 	"workrate/auth"
 	"workrate/store"
@@ -62,7 +65,7 @@ func (h *Handler) createAgency(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := auth.CreateAgency(c, h.db, form.Name, form.Slug, email, form.OwnerName, hash); err != nil {
+	if _, err := CreateAgency(c, h.db, form.Name, form.Slug, email, form.OwnerName, hash); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			form.Errors["slug"] = l.T("operator.agencies.error.slug_taken")
 			return h.renderAgencies(c, http.StatusConflict, form)
@@ -73,4 +76,24 @@ func (h *Handler) createAgency(c *gin.Context) error {
 		return err
 	}
 	return redirect(c, "/operator/agencies?done=created")
+}
+
+// CreateAgency creates an agency and its owner (with an already hashed
+// password) in one transaction; the console and the command line both use
+// it. A taken slug or owner email is store.ErrConflict; a refused slug or
+// name is the tenant package's error.
+func CreateAgency(ctx context.Context, db *bun.DB, name, slug, ownerEmail, ownerName, passwordHash string) (*tenant.Agency, error) {
+	var a *tenant.Agency
+	err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if a, err = tenant.NewStore(tx).CreateAgency(ctx, name, slug); err != nil {
+			return err
+		}
+		_, err = auth.NewStore(tx).CreateStaff(ctx, a.ID, ownerEmail, ownerName, auth.RoleOwner, passwordHash)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create agency %s: %w", slug, err)
+	}
+	return a, nil
 }

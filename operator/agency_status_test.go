@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

@@ -5,8 +5,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/certs"
 	"workrate/tenant"
+	"workrate/web"
 )
 
 // domainRow is one custom domain as the console shows it.
@@ -14,7 +14,7 @@ type domainRow struct {
 	tenant.Domain
 	AgencyName   string
 	AgencyActive bool
-	Status       certs.Described
+	Status       web.DomainStatus
 }
 
 // domainsPage is the data of operator/domains.
@@ -39,7 +39,7 @@ func (h *Handler) showDomains(c *gin.Context) error {
 	l := h.localizer(c)
 	rows := make([]domainRow, len(ds))
 	for i := range ds {
-		rows[i] = domainRow{Domain: ds[i], Status: certs.Describe(&ds[i], l)}
+		rows[i] = domainRow{Domain: ds[i], Status: web.DescribeDomain(&ds[i], l)}
 		if s := h.resolver.SiteByID(ds[i].AgencyID); s != nil {
 			rows[i].AgencyName, rows[i].AgencyActive = s.Agency.Name, s.Agency.Active()
 		}

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

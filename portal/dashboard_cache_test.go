@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 	"workrate/workspace"
 )
 

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"workrate/access"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

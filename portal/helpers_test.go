@@ -8,9 +8,9 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

@@ -6,11 +6,11 @@ import (
 	"testing"
 
 	"workrate/access"
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 // toolPages lists, per tool, the portal pages of workspace w.

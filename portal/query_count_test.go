@@ -8,8 +8,8 @@ import (
 	"testing"
 	"workrate/auth"
 
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/workspace"
 )
 

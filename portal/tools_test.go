@@ -8,8 +8,8 @@ import (
 
 	"workrate/auth"
 	"workrate/branding"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/tenant"
 	"workrate/workspace"
 )

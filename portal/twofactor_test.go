@@ -13,8 +13,8 @@ import (
 	"workrate/access"
 	"workrate/auth"
 	"workrate/branding"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 var (

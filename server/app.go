@@ -15,6 +15,7 @@ import (
 
 	"workrate/access"
 	"workrate/agency"
+	"workrate/api"
 	"workrate/auth"
 	"workrate/branding"
 	"workrate/certs"
@@ -42,6 +43,7 @@ type App struct {
 	proxies  tenant.Proxies
 	hashes   *auth.HashPool
 	agency   *agency.Handler
+	api      *api.Handler
 	domains  *certs.Domains
 	operator *operator.Handler
 	engine   *gin.Engine
@@ -106,6 +108,7 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
 		Sessions: a.sessionPolicy(), Domains: a.domains, Access: a.access, Box: box,
 	})
+	a.api = api.New(api.Deps{DB: db, Resolver: resolver, Bundle: bundle, Access: a.access, Domains: a.domains})
 	a.operator = operator.New(operator.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
 		Sessions: a.sessionPolicy(), Domains: a.domains,

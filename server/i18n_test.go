@@ -12,11 +12,11 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/fixture"
 	"workrate/locale"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/tenant"
-	"workrate/workspace/fixture"
 )
 
 // cheapParams hashes the test accounts' passwords fast; verification reads

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/agency"
+	"workrate/api"
 	"workrate/branding"
 	"workrate/tenant"
 	"workrate/visitor"
@@ -73,8 +73,8 @@ func securityHeaders() gin.HandlerFunc { return web.SecurityHeaders() }
 func limitBody(n int64) gin.HandlerFunc {
 	limit := web.LimitBody(n)
 	return func(c *gin.Context) {
-		if c.Request.ContentLength > n && strings.HasPrefix(c.Request.URL.Path, agency.APIPrefix+"/") {
-			agency.WriteAPIError(c, http.StatusRequestEntityTooLarge, "body_too_large", "the body is too large")
+		if c.Request.ContentLength > n && strings.HasPrefix(c.Request.URL.Path, api.Prefix+"/") {
+			api.WriteError(c, http.StatusRequestEntityTooLarge, "body_too_large", "the body is too large")
 			return
 		}
 		limit(c)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/agency"
+	"workrate/api"
 	"workrate/formtoken"
 	"workrate/idempotency"
 	"workrate/scheme"
@@ -34,7 +34,7 @@ func (a *App) routes() *gin.Engine {
 	// The pipeline: tenant (the Host) → visitor (who is asking, once) → brand → language.
 	site := e.Group("/", a.tenant(), a.visitors.Middleware(), a.brand(), a.locale(), a.crossOrigin(), web.CleanInput(a.badInput))
 	// API writes with an Idempotency-Key, and forms with their one-time token, run once.
-	site.Use(idempotency.New(idempotency.NewStore(a.db), agency.APIPrefix, agency.WriteAPIError).Middleware())
+	site.Use(idempotency.New(idempotency.NewStore(a.db), api.Prefix, api.WriteError).Middleware())
 	site.Use(formtoken.New(formtoken.NewStore(a.db), func(c *gin.Context) { a.renderer.Error(c, http.StatusServiceUnavailable) }).Middleware())
 	site.GET("/brand/theme/:file", a.serveTheme)
 	site.GET("/brand/logo/:file", a.page(a.serveLogo))
@@ -42,7 +42,8 @@ func (a *App) routes() *gin.Engine {
 	site.GET("/brand/icon/:file", a.serveIcon)
 	site.POST("/language", a.setLanguage)
 	a.portal.Routes(site)   // the client portal, at the root: /login, /, /tickets, … ("/" is the host's front page to nobody signed in)
-	a.agency.Routes(site)   // /staff/… back office and /api/v1 JSON API
+	a.agency.Routes(site)   // /staff/… back office
+	a.api.Routes(site)      // /api/v1 JSON API
 	a.operator.Routes(site) // /operator/… console, platform host only
 
 	e.NoRoute(a.tenant(), a.visitors.Middleware(), a.brand(), a.locale(), a.notFound)
@@ -52,8 +53,8 @@ func (a *App) routes() *gin.Engine {
 // badInput answers a request whose text cannot be stored (a NUL byte,
 // invalid UTF-8): 400, in the API's envelope under /api/.
 func (a *App) badInput(c *gin.Context) {
-	if strings.HasPrefix(c.Request.URL.Path, agency.APIPrefix+"/") {
-		agency.WriteAPIError(c, http.StatusBadRequest, "invalid_text", "text must be UTF-8 without NUL characters")
+	if strings.HasPrefix(c.Request.URL.Path, api.Prefix+"/") {
+		api.WriteError(c, http.StatusBadRequest, "invalid_text", "text must be UTF-8 without NUL characters")
 		return
 	}
 	a.renderer.Error(c, http.StatusBadRequest)
@@ -62,8 +63,8 @@ func (a *App) badInput(c *gin.Context) {
 // notFound answers a path no route serves: the branded 404 page, or the
 // API's error envelope under /api/.
 func (a *App) notFound(c *gin.Context) {
-	if strings.HasPrefix(c.Request.URL.Path, agency.APIPrefix+"/") || c.Request.URL.Path == agency.APIPrefix {
-		agency.WriteAPIError(c, http.StatusNotFound, "not_found", "no such API route")
+	if strings.HasPrefix(c.Request.URL.Path, api.Prefix+"/") || c.Request.URL.Path == api.Prefix {
+		api.WriteError(c, http.StatusNotFound, "not_found", "no such API route")
 		return
 	}
 	a.renderer.Error(c, http.StatusNotFound)

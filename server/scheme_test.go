@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/server"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

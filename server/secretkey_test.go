@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 )
 
 func TestSecretBox(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

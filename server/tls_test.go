@@ -18,10 +18,10 @@ import (
 	"workrate/branding"
 	"workrate/certs"
 	"workrate/certs/certstest"
+	"workrate/migrations/testdb"
 	"workrate/server"
 	"workrate/server/servertest"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

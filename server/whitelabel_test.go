@@ -10,11 +10,11 @@ import (
 	"workrate/access"
 	"workrate/branding"
 	"workrate/branding/brandingtest"
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
-	"workrate/workspace/fixture"
 )
 
 const (

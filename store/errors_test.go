@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 )
 
 func TestTranslateOnBothDatabases(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"workrate/branding"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

@@ -3,8 +3,8 @@ package workspace_test
 import (
 	"testing"
 
+	"workrate/fixture"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 // reader is one list or get method, called with a scope of A1.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"workrate/fixture"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 // The dashboard's parts: the first rows of each status in order, exact

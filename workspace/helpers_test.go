@@ -6,10 +6,10 @@ import (
 	"errors"
 	"testing"
 
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 var ctx = context.Background()

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"testing"
 
+	"workrate/fixture"
 	"workrate/store"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 func TestLineAmountsAndTotals(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

@@ -5,9 +5,9 @@ import (
 	"reflect"
 	"testing"
 
+	"workrate/fixture"
 	"workrate/store"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 // byID is a store method that takes the id of a row: a get, update or delete.

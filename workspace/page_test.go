@@ -5,8 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"workrate/fixture"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 // walk follows Next until the last page and returns the pages' sizes.

@@ -3,8 +3,8 @@ package workspace_test
 import (
 	"testing"
 
+	"workrate/fixture"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 func TestTaskBoard(t *testing.T) {

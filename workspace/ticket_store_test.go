@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"workrate/fixture"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 func TestTicketLifecycle(t *testing.T) {

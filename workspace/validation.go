@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/text/currency"
 
-	"workrate/auth"
+	"workrate/mailaddr"
 )
 
 // FieldError says which input field is wrong and why. Code is a locale
@@ -31,7 +31,7 @@ import (
 //	validation.too_large         a unit price above Limit cents
 //	validation.no_lines          an invoice without any line
 //	validation.too_many_lines    an invoice with more than Limit lines
-//	validation.invalid_email     not a plain email address (auth.NormalizeEmail)
+//	validation.invalid_email     not a plain email address (mailaddr.Normalize)
 //	validation.invalid_assignee  not a staff member of the agency
 //	validation.invalid_cursor    a pagination cursor this store did not make
 //
@@ -162,12 +162,12 @@ func currencyCode(field, s string) (string, error) {
 	return s, nil
 }
 
-// email normalizes an optional address with auth.NormalizeEmail.
+// email normalizes an optional address with mailaddr.Normalize.
 func email(field, s string) (string, error) {
 	if strings.TrimSpace(s) == "" {
 		return "", nil
 	}
-	e, err := auth.NormalizeEmail(s)
+	e, err := mailaddr.Normalize(s)
 	if err != nil {
 		return "", fieldErr(field, CodeInvalidEmail)
 	}

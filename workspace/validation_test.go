@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/fixture"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 func TestValidation(t *testing.T) {

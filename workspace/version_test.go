@@ -3,8 +3,8 @@ package workspace_test
 import (
 	"testing"
 
+	"workrate/fixture"
 	"workrate/workspace"
-	"workrate/workspace/fixture"
 )
 
 // Every write to a workspace's content moves its data version on (what the

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"workrate/auth"
+	"workrate/operator"
 	"workrate/server"
 	"workrate/store"
 	"workrate/tenant"
@@ -48,7 +49,7 @@ func createAgency(ctx context.Context, db *bun.DB, name, slug, ownerEmail, owner
 	if err != nil {
 		return nil, err
 	}
-	a, err := auth.CreateAgency(ctx, db, name, slug, ownerEmail, ownerName, hash)
+	a, err := operator.CreateAgency(ctx, db, name, slug, ownerEmail, ownerName, hash)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, fmt.Errorf("create agency: the slug %q is taken", slug)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 	"workrate/tenant"
 )
 

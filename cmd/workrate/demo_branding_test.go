@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"workrate/branding"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/tenant"
 )
 

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 	"workrate/tenant"
 	"workrate/workspace"
 )

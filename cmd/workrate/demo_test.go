@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 	"workrate/tenant"
 	"workrate/workspace"
 )

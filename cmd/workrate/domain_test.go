@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"workrate/certs/certstest"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 	"workrate/tenant"
 )
 

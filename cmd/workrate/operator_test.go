@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/store"
-	"workrate/store/testdb"
 )
 
 func TestOperatorCommands(t *testing.T) {

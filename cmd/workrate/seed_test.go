@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"workrate/auth"
-	"workrate/store/testdb"
+	"workrate/migrations/testdb"
 	"workrate/workspace"
 )
 

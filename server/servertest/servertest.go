@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"workrate/migrations/testdb"
 	"workrate/server"
-	"workrate/store/testdb"
 )
 
 // Env is one running app on one test database.

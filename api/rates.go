@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"fmt"
@@ -23,8 +23,8 @@ type rateBody struct {
 	Currency        *string `json:"currency"`
 }
 
-func (h *Handler) rateAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) rateAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/settings/rates", Summary: "The agency's service rates",
 			Response: []RateJSON{}, Handle: h.apiListRates},
 		{Method: http.MethodPut, Path: "/settings/rates", Summary: "Replace the agency's service rates (in this order)",
@@ -78,7 +78,7 @@ func (h *Handler) apiPutRates(c *gin.Context) error {
 }
 
 // rateAPIError explains a refused rate.
-func rateAPIError(e *tenant.RateError) *APIError {
+func rateAPIError(e *tenant.RateError) *Error {
 	field := e.Field
 	if e.Index >= 0 {
 		field = fmt.Sprintf("[%d].%s", e.Index, e.Field)

@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"errors"
@@ -48,8 +48,8 @@ type PortalEventsJSON struct {
 	Items []access.Event `json:"items" api:"required"`
 }
 
-func (h *Handler) portalAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) portalAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/workspaces/:id/portal", Summary: "The workspace's client portal access",
 			Response: PortalJSON{}, InWorkspace: true, Handle: h.apiGetPortal},
 		{Method: http.MethodPut, Path: "/workspaces/:id/portal", Summary: "Create, update or revoke the workspace's client portal access",
@@ -104,7 +104,7 @@ func (h *Handler) apiPutPortal(c *gin.Context) error {
 	res, err := h.access.Save(c, *agencyOf(c), w.ID, accessActor(c), in)
 	var fe *access.FieldError
 	if errors.As(err, &fe) {
-		return &APIError{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Field: fe.Field,
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Field: fe.Field,
 			Message: fe.Field + ": " + h.bundle.Localizer("en").T(fe.Code, "Min", auth.MinPasswordLength)}
 	}
 	if err != nil {

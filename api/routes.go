@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"net/http"
@@ -6,22 +6,22 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// APIPrefix is where the JSON API lives.
-const APIPrefix = "/api/v1"
+// Prefix is where the JSON API lives.
+const Prefix = "/api/v1"
 
-// APIRoute is one route of the JSON API. The router and the OpenAPI document
-// (/api/v1/openapi.json) are both built from the one table that apiRoutes
+// Route is one route of the JSON API. The router and the OpenAPI document
+// (/api/v1/openapi.json) are both built from the one table that routes
 // returns, and a test compares the document with the engine's routes, so
 // they cannot drift apart.
 //
 // To add a route: write the handler (func(*gin.Context) error that answers
 // with c.JSON, or returns an error that h.api turns into the error envelope),
-// then add an APIRoute to apiRoutes below — or, from a file of another
-// surface, a func returning []APIRoute appended there, or from another
-// package Deps.ExtraAPI. Request and Response are zero values of the body
+// then add a Route to routes below — or, from another file of this
+// package, a func returning []Route appended there, or from another
+// package Deps.Extra. Request and Response are zero values of the body
 // and answer types: their json tags make the schemas (a field tagged
 // `api:"required"` is listed as required).
-type APIRoute struct {
+type Route struct {
 	Method   string // http.MethodGet, …
 	Path     string // under /api/v1, in gin syntax: "/workspaces/:id"
 	Summary  string // one line for the document
@@ -40,10 +40,10 @@ type APIRoute struct {
 	RequestMedia []string
 }
 
-// apiRoutes is the whole API, in the order of the document.
-func (h *Handler) apiRoutes() []APIRoute {
-	var rs []APIRoute
-	rs = append(rs, APIRoute{Method: http.MethodGet, Path: "/openapi.json", Summary: "This OpenAPI document",
+// routes is the whole API, in the order of the document.
+func (h *Handler) routes() []Route {
+	var rs []Route
+	rs = append(rs, Route{Method: http.MethodGet, Path: "/openapi.json", Summary: "This OpenAPI document",
 		Response: map[string]any{}, Public: true, Handle: h.showOpenAPI})
 	rs = append(rs, h.workspaceAPI()...)
 	rs = append(rs, h.taskAPI()...)
@@ -55,22 +55,22 @@ func (h *Handler) apiRoutes() []APIRoute {
 	rs = append(rs, h.domainAPI()...)
 	rs = append(rs, h.portalAPI()...)
 	rs = append(rs, h.brandingAPI()...)
-	rs = append(rs, h.extraAPI...)
+	rs = append(rs, h.extra...)
 	return rs
 }
 
-// APIRoutes registers the JSON API on r under /api/v1: every route of the
+// Routes registers the JSON API on r under /api/v1: every route of the
 // table behind requireAPIKey, except the public document.
-func (h *Handler) APIRoutes(r gin.IRouter) {
-	api := r.Group(APIPrefix)
+func (h *Handler) Routes(r gin.IRouter) {
+	api := r.Group(Prefix)
 	keyed := api.Group("", h.requireAPIKey)
-	for _, rt := range h.apiRoutes() {
+	for _, rt := range h.routes() {
 		g := keyed
 		if rt.Public {
 			g = api
 		}
 		if rt.InWorkspace {
-			g.Handle(rt.Method, rt.Path, h.apiLoadWorkspace, h.api(rt.Handle))
+			g.Handle(rt.Method, rt.Path, h.loadWorkspace, h.api(rt.Handle))
 			continue
 		}
 		g.Handle(rt.Method, rt.Path, h.api(rt.Handle))

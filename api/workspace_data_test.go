@@ -1,4 +1,4 @@
-package agency_test
+package api_test
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"workrate/auth"
+	"workrate/fixture"
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
-	"workrate/workspace/fixture"
 )
 
 func TestAPIWorkspaceData(t *testing.T) {

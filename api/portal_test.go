@@ -1,4 +1,4 @@
-package agency_test
+package api_test
 
 import (
 	"encoding/json"
@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/migrations/testdb"
 	"workrate/server/servertest"
-	"workrate/store/testdb"
 )
 
 type portalAnswer struct {

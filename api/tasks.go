@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"net/http"
@@ -38,8 +38,8 @@ func taskJSON(t *workspace.Task) TaskJSON {
 		AssigneeID: t.AssigneeID, Position: t.Position, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
 }
 
-func (h *Handler) taskAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) taskAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/workspaces/:id/tasks", Summary: "The workspace's task board, by status then position",
 			Response: TaskJSON{}, List: true, InWorkspace: true, Handle: h.apiListTasks},
 		{Method: http.MethodPost, Path: "/workspaces/:id/tasks", Summary: "Add a task (status defaults to todo)",

@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"errors"
@@ -69,8 +69,8 @@ func invoiceJSON(inv *workspace.Invoice, today string) InvoiceJSON {
 	return out
 }
 
-func (h *Handler) invoiceAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) invoiceAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/workspaces/:id/invoices", Summary: "The workspace's invoices, latest issued first (without lines)",
 			Response: InvoiceJSON{}, List: true, InWorkspace: true, Handle: h.apiListInvoices},
 		{Method: http.MethodPost, Path: "/workspaces/:id/invoices", Summary: "Create an invoice; totals are computed by the server",
@@ -103,7 +103,7 @@ func lineInputs(ls []lineBody) ([]workspace.LineInput, error) {
 // invoiceConflict explains a taken invoice number.
 func invoiceConflict(err error) error {
 	if errors.Is(err, store.ErrConflict) {
-		return &APIError{Status: http.StatusConflict, Code: "conflict", Field: "number", Message: "number: another invoice of the agency has this number"}
+		return &Error{Status: http.StatusConflict, Code: "conflict", Field: "number", Message: "number: another invoice of the agency has this number"}
 	}
 	return err
 }

@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"net/http"
@@ -27,8 +27,8 @@ func workspaceJSON(w *workspace.Workspace) WorkspaceJSON {
 	return WorkspaceJSON{ID: w.ID, Name: w.Name, ContactEmail: w.ContactEmail, CreatedAt: w.CreatedAt.UTC()}
 }
 
-func (h *Handler) workspaceAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) workspaceAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/workspaces", Summary: "List the agency's workspaces by name (?q= searches names)",
 			Response: WorkspaceJSON{}, List: true, Handle: h.apiListWorkspaces},
 		{Method: http.MethodPost, Path: "/workspaces", Summary: "Create a workspace",

@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"net/http"
@@ -26,8 +26,8 @@ func messageJSON(m *workspace.Message) MessageJSON {
 	return MessageJSON{ID: m.ID, Body: m.Body, AuthorKind: m.AuthorKind, AuthorName: m.AuthorName, CreatedAt: m.CreatedAt.UTC()}
 }
 
-func (h *Handler) messageAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) messageAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/workspaces/:id/messages", Summary: "The thread: the newest page first, oldest to newest within a page; next_cursor leads to older posts",
 			Response: MessageJSON{}, List: true, InWorkspace: true, Handle: h.apiListMessages},
 		{Method: http.MethodPost, Path: "/workspaces/:id/messages", Summary: "Post to the thread (the client sees it)",

@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"net/http"
@@ -12,7 +12,7 @@ import (
 
 // showOpenAPI answers the OpenAPI 3 document of the API.
 func (h *Handler) showOpenAPI(c *gin.Context) error {
-	c.JSON(http.StatusOK, OpenAPIDocument(h.apiRoutes()))
+	c.JSON(http.StatusOK, OpenAPIDocument(h.routes()))
 	return nil
 }
 
@@ -29,7 +29,7 @@ func OpenAPIPath(ginPath string) string {
 }
 
 // OpenAPIDocument builds the OpenAPI 3.0 document of routes.
-func OpenAPIDocument(routes []APIRoute) map[string]any {
+func OpenAPIDocument(routes []Route) map[string]any {
 	g := &schemaGen{components: map[string]any{
 		"Error": map[string]any{
 			"type":     "object",
@@ -65,7 +65,7 @@ func OpenAPIDocument(routes []APIRoute) map[string]any {
 				"?cursor=<next_cursor> for the next page (null on the last one) and ?limit= (1–200, default 50). " +
 				"Ids are opaque strings; times are RFC 3339; ids outside the key's agency answer 404.",
 		},
-		"servers": []any{map[string]any{"url": APIPrefix}},
+		"servers": []any{map[string]any{"url": Prefix}},
 		"paths":   paths,
 		"components": map[string]any{
 			"schemas": g.components,
@@ -78,7 +78,7 @@ func OpenAPIDocument(routes []APIRoute) map[string]any {
 }
 
 // operation describes one route.
-func (g *schemaGen) operation(rt APIRoute) map[string]any {
+func (g *schemaGen) operation(rt Route) map[string]any {
 	op := map[string]any{"summary": rt.Summary, "operationId": operationID(rt)}
 	var params []any
 	for _, p := range strings.Split(rt.Path, "/") {
@@ -137,7 +137,7 @@ func (g *schemaGen) operation(rt APIRoute) map[string]any {
 }
 
 // operationID names an operation from its method and path: "get_workspaces_id".
-func operationID(rt APIRoute) string {
+func operationID(rt Route) string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(rt.Method))
 	for _, p := range strings.Split(rt.Path, "/") {

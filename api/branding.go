@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"errors"
@@ -36,8 +36,8 @@ type brandingBody struct {
 // logoMedia are the image types PUT /branding/logo takes.
 var logoMedia = []string{"image/png", "image/jpeg", "image/webp"}
 
-func (h *Handler) brandingAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) brandingAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/branding", Summary: "The agency's white label: platform name, colour, logo",
 			Response: BrandingJSON{}, Handle: h.apiGetBranding},
 		{Method: http.MethodPut, Path: "/branding", Summary: "Set the platform name and primary colour (#rgb or #rrggbb; empty: the platform's default)",
@@ -123,7 +123,7 @@ func (h *Handler) apiPutLogo(c *gin.Context) error {
 	if c.Request.ContentLength > branding.MaxLogoBytes {
 		return brandingAPIError(branding.ErrLogoTooLarge)
 	}
-	data, err := readLimited(c.Request.Body)
+	data, err := branding.ReadLogo(c.Request.Body)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return brandingAPIError(branding.ErrLogoTooLarge)
@@ -131,7 +131,7 @@ func (h *Handler) apiPutLogo(c *gin.Context) error {
 	if err != nil {
 		return apiErr(http.StatusBadRequest, "invalid_body", "the body could not be read")
 	}
-	st, err := h.saveLogo(c, agencyOf(c).ID, data)
+	st, err := h.brands.SaveLogo(c, agencyOf(c).ID, data)
 	if err != nil {
 		return brandingAPIError(err)
 	}
@@ -157,7 +157,7 @@ func brandingAPIError(err error) error {
 	if !errors.As(err, &be) {
 		return err
 	}
-	e := &APIError{Status: http.StatusUnprocessableEntity, Code: be.Code}
+	e := &Error{Status: http.StatusUnprocessableEntity, Code: be.Code}
 	switch be.Code {
 	case "logo.empty":
 		e.Status, e.Message = http.StatusBadRequest, "the body is empty: send the image file as the request body"

@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"net/http"
@@ -29,8 +29,8 @@ func noteJSON(n *workspace.Note) NoteJSON {
 	return NoteJSON{ID: n.ID, Body: n.Body, AgencyOnly: n.AgencyOnly, AuthorName: n.AuthorName, CreatedAt: n.CreatedAt.UTC(), UpdatedAt: n.UpdatedAt.UTC()}
 }
 
-func (h *Handler) noteAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) noteAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/workspaces/:id/notes", Summary: "The workspace's CRM notes, newest first",
 			Response: NoteJSON{}, List: true, InWorkspace: true, Handle: h.apiListNotes},
 		{Method: http.MethodPost, Path: "/workspaces/:id/notes", Summary: "Add a CRM note (agency_only defaults to true)",

@@ -1,4 +1,4 @@
-package certs
+package web
 
 import (
 	"strings"
@@ -7,9 +7,10 @@ import (
 	"workrate/tenant"
 )
 
-// Described is how a domain's two statuses read for people, side by side:
-// the domain (DNS) and its certificate. Class is a badge style.
-type Described struct {
+// DomainStatus is how a custom domain's two statuses read for people, side
+// by side: the domain (DNS) and its certificate. Class is a badge style. The
+// back office and the operator console both show it.
+type DomainStatus struct {
 	Domain       string
 	DomainClass  string
 	DomainDetail string
@@ -18,10 +19,10 @@ type Described struct {
 	CertDetail   string
 }
 
-// Describe explains a domain's statuses in the reader's language (messages
-// of domains.toml).
-func Describe(d *tenant.Domain, l *locale.Localizer) Described {
-	var out Described
+// DescribeDomain explains a domain's statuses in the reader's language
+// (messages of domains.toml).
+func DescribeDomain(d *tenant.Domain, l *locale.Localizer) DomainStatus {
+	var out DomainStatus
 	det := d.DNS()
 	switch d.Status {
 	case tenant.DomainVerified:

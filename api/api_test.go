@@ -1,4 +1,4 @@
-package agency_test
+package api_test
 
 import (
 	"encoding/json"
@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"workrate/agency"
-	"workrate/store/testdb"
+	"workrate/api"
+	"workrate/migrations/testdb"
 )
 
 func TestAPIKeyAuthentication(t *testing.T) {
@@ -168,8 +168,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	served := map[string]bool{}
 	for _, rt := range w.env.App.Routes() {
-		if p, ok := strings.CutPrefix(rt.Path, agency.APIPrefix); ok {
-			served[rt.Method+" "+agency.OpenAPIPath(p)] = true
+		if p, ok := strings.CutPrefix(rt.Path, api.Prefix); ok {
+			served[rt.Method+" "+api.OpenAPIPath(p)] = true
 		}
 	}
 	if len(served) < 3 {

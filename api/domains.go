@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"errors"
@@ -16,8 +16,8 @@ type domainBody struct {
 	Hostname *string `json:"hostname" api:"required"`
 }
 
-func (h *Handler) domainAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) domainAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/domains", Summary: "The agency's custom domains with their DNS and certificate status",
 			Response: tenant.DomainView{}, List: true, Handle: h.apiListDomains},
 		{Method: http.MethodPost, Path: "/domains", Summary: "Claim a hostname; the answer says which DNS records to create",

@@ -1,4 +1,4 @@
-package agency
+package api
 
 import (
 	"net/http"
@@ -69,8 +69,8 @@ func commentJSON(cm *workspace.Comment) CommentJSON {
 		AuthorName: cm.AuthorName, CreatedAt: cm.CreatedAt.UTC()}
 }
 
-func (h *Handler) ticketAPI() []APIRoute {
-	return []APIRoute{
+func (h *Handler) ticketAPI() []Route {
+	return []Route{
 		{Method: http.MethodGet, Path: "/workspaces/:id/tickets", Summary: "The workspace's tickets, newest first (?status= filters)",
 			Response: TicketJSON{}, List: true, InWorkspace: true, Handle: h.apiListTickets},
 		{Method: http.MethodPost, Path: "/workspaces/:id/tickets", Summary: "Open a ticket",

@@ -1,0 +1,98 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"workrate/auth"
+	"workrate/store"
+	"workrate/tenant"
+)
+
+// The API's error envelope: {"error":{"code":"…","message":"…"}}, plus
+// "field" when one field of the body is at fault.
+type apiErrorBody struct {
+	Error apiErrorDetail `json:"error"`
+}
+
+type apiErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// Error is an error the API answers with Status and the error envelope.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Field   string
+}
+
+// Error describes the error for logs.
+func (e *Error) Error() string { return fmt.Sprintf("api: %d %s: %s", e.Status, e.Code, e.Message) }
+
+// apiErr returns an *Error; handlers return it like any error.
+func apiErr(status int, code, format string, args ...any) *Error {
+	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// fieldErr is a 422 about one field of the body.
+func fieldErr(field, format string, args ...any) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Field: field,
+		Message: field + ": " + fmt.Sprintf(format, args...)}
+}
+
+// WriteError answers the error envelope; for code outside this package
+// (the server's JSON 404 for unknown /api/ paths).
+func WriteError(c *gin.Context, status int, code, msg string) {
+	c.Header("Cache-Control", "no-store")
+	c.AbortWithStatusJSON(status, apiErrorBody{apiErrorDetail{Code: code, Message: msg}})
+}
+
+// api adapts an API handler that returns an error: *Error is answered as
+// it says, store.ErrNotFound is 404 (ids outside the caller's scope too),
+// store.ErrConflict 409, auth.ErrBusy 429; anything else is logged and
+// answered 500 without detail.
+func (h *Handler) api(f func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := f(c); err != nil {
+			fail(c, err)
+		}
+	}
+}
+
+// fail answers err in the error envelope (see api).
+func fail(c *gin.Context, err error) {
+	var ae *Error
+	var re *tenant.RateError
+	switch {
+	case errors.As(err, &ae):
+		c.Header("Cache-Control", "no-store")
+		c.AbortWithStatusJSON(ae.Status, apiErrorBody{apiErrorDetail{Code: ae.Code, Message: ae.Message, Field: ae.Field}})
+	case errors.As(err, &re):
+		fail(c, rateAPIError(re))
+	case errors.Is(err, store.ErrNotFound):
+		WriteError(c, http.StatusNotFound, "not_found", "no such resource")
+	case errors.Is(err, store.ErrConflict):
+		WriteError(c, http.StatusConflict, "conflict", "this conflicts with an existing resource")
+	case store.Unavailable(err):
+		slog.WarnContext(c, "database unavailable", "err", err, "path", c.FullPath())
+		c.Header("Retry-After", "5")
+		WriteError(c, http.StatusServiceUnavailable, "unavailable", "the service is temporarily unavailable; retry in a moment")
+	case errors.Is(err, auth.ErrBusy):
+		c.Header("Retry-After", "1")
+		WriteError(c, http.StatusTooManyRequests, "busy", "the server is busy; retry in a moment")
+	default:
+		if fe := fieldError(err); fe != nil {
+			fail(c, fe)
+			return
+		}
+		slog.ErrorContext(c, "api request failed", "err", err, "path", c.FullPath())
+		WriteError(c, http.StatusInternalServerError, "internal", "internal error")
+	}
+}
