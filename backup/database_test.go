@@ -47,16 +47,19 @@ func eventID(n int) string { return fmt.Sprintf("evt-%06d", n) }
 // those the database acknowledged.
 type writer struct {
 	acked atomic.Int64
+	warm  chan struct{} // closed after the first 20 writes (or when the writer stops early)
 	stop  chan struct{}
 	done  sync.WaitGroup
 	err   error
 }
 
 func startWriter(db bun.IDB, agencyID, workspaceID string) *writer {
-	w := &writer{stop: make(chan struct{})}
+	w := &writer{stop: make(chan struct{}), warm: make(chan struct{})}
+	var warmOnce sync.Once
 	w.done.Add(1)
 	go func() {
 		defer w.done.Done()
+		defer warmOnce.Do(func() { close(w.warm) })
 		for n := 0; ; n++ {
 			select {
 			case <-w.stop:
@@ -70,7 +73,9 @@ func startWriter(db bun.IDB, agencyID, workspaceID string) *writer {
 				w.err = err
 				return
 			}
-			w.acked.Add(1)
+			if w.acked.Add(1) == 20 {
+				warmOnce.Do(func() { close(w.warm) })
+			}
 		}
 	}()
 	return w
@@ -122,10 +127,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 				}
 			}
 			w := startWriter(db.DB, f.A.ID, f.A1.ID)
-			for w.acked.Load() < 20 && w.err == nil {
-				// let the writer get going, so the backup overlaps writes
-				runtimeGosched()
-			}
+			<-w.warm // the writer is going: the backup overlaps writes
 			before := int(w.acked.Load())
 			dir := filepath.Join(t.TempDir(), "backup")
 			m, err := Backup(ctx, Source{DB: db.DB, URL: db.URL}, dir)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -184,6 +183,3 @@ func searchPath(t *testing.T, raw string) string {
 	}
 	return u.Query().Get("search_path")
 }
-
-// runtimeGosched yields to the writer goroutine.
-func runtimeGosched() { runtime.Gosched() }

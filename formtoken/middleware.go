@@ -61,7 +61,7 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 			return
 		}
 		hash := digest(r.Host, r.URL.Path, token)
-		u, mine, err := g.store.claim(c, hash)
+		u, mine, err := g.store.claim(c.Request.Context(), hash)
 		if err != nil {
 			slog.WarnContext(c, "form token unavailable", "err", err)
 			c.Next() // a form still works without its guard
@@ -71,7 +71,7 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 			g.answerTwin(c, hash, u)
 			return
 		}
-		ctx := context.WithoutCancel(c)
+		ctx := context.WithoutCancel(c.Request.Context())
 		kept := false
 		defer func() {
 			if !kept {
@@ -113,7 +113,7 @@ func (g *Guard) answerTwin(c *gin.Context, hash string, u use) {
 		}
 		pause = min(2*pause, time.Second)
 		var err error
-		if u, err = g.store.get(c, hash); err != nil {
+		if u, err = g.store.get(c.Request.Context(), hash); err != nil {
 			// Freed (the first submission showed the form again) or unreadable:
 			// this one runs, as a form without a token would.
 			c.Next()

@@ -74,7 +74,7 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 		owner := digest(auth)
 		fingerprint := digest(r.Method, r.URL.RequestURI(), r.Header.Get("Content-Type"), string(body))
 
-		e, mine, err := g.store.claim(c, owner, key, fingerprint)
+		e, mine, err := g.store.claim(c.Request.Context(), owner, key, fingerprint)
 		switch {
 		case err != nil:
 			slog.WarnContext(c, "idempotency unavailable", "err", err)
@@ -97,7 +97,7 @@ func (g *Guard) Middleware() gin.HandlerFunc {
 		finished := false
 		// The answer is stored even when the client has gone: a lost answer is
 		// exactly what the retry comes back for.
-		ctx := context.WithoutCancel(c)
+		ctx := context.WithoutCancel(c.Request.Context())
 		defer func() {
 			if finished {
 				return
