@@ -5,6 +5,7 @@ import (
 
 	"workrate/auth"
 	"workrate/tenant"
+	"workrate/workspace"
 )
 
 // Onboarding returns the ready-to-copy message staff send a client after
@@ -39,11 +40,11 @@ func (s *Service) Onboarding(agency tenant.Agency, a *auth.PortalAccount, passwo
 		line("")
 		line(l.T("twofactor.onboarding.required"))
 	}
-	if tools := a.ToolList(); len(tools) > 0 {
+	if tools := workspace.ParseTools(a.Tools); len(tools) > 0 {
 		line("")
 		line(l.T("access.onboarding.tools"))
 		for _, t := range tools {
-			line("- " + l.T("access.onboarding.tool."+t))
+			line("- " + l.T("access.onboarding.tool."+string(t)))
 		}
 	}
 	line("")

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
 
 	"workrate/auth"
 	"workrate/store"
 	"workrate/tenant"
+	"workrate/workspace"
 )
 
 // Input is one save of the Client Portal section. A nil LoginEmail or Tools
@@ -58,36 +58,86 @@ const (
 // Creating or enabling an account needs a login email and a new temporary
 // password; a new password, a changed email or revocation end every session
 // of the account. Bad input is a *FieldError; a full hashing pool is auth.ErrBusy.
+//
+// The steps: check the input alone (checkInput), then against the stored
+// account (checkAgainst), hash the password, apply the change and record it
+// in one transaction (apply), and build the onboarding message.
 func (s *Service) Save(ctx context.Context, agency tenant.Agency, workspaceID string, actor Actor, in Input) (*Result, error) {
-	var email string
+	ch, err := checkInput(in)
+	if err != nil {
+		return nil, err
+	}
+	current, err := s.auth.PortalAccountOf(ctx, agency.ID, workspaceID)
+	if err != nil && !isNotFound(err) {
+		return nil, wrap("load account", err)
+	}
+	if current == nil && !in.Enabled && ch.email == "" {
+		return &Result{}, nil // nothing to create
+	}
+	if err := s.checkAgainst(ctx, agency.ID, current, ch); err != nil {
+		return nil, err
+	}
+	// Hash before the transaction: it is the slow part, and the pool may refuse.
+	if ch.password != "" {
+		if ch.hash, err = s.pool.Hash(ch.password); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.apply(ctx, agency.ID, workspaceID, actor, ch)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, &FieldError{Field: "login_email", Code: "access.error.email_taken"}
+	}
+	if err != nil {
+		return nil, wrap("save portal access", err)
+	}
+	if ch.password != "" {
+		res.TemporaryPassword = ch.password
+		res.Onboarding = s.Onboarding(agency, res.Account, ch.password)
+	}
+	return res, nil
+}
+
+// change is an Input checked on its own: what one save asks for.
+type change struct {
+	in        Input
+	email     string           // normalized; "" when none was given
+	tools     []workspace.Tool // canonical; meaningful only when in.Tools is set
+	password  string           // the new password in clear; "" for none
+	generated bool             // the password was generated, not typed
+	hash      string           // the password's hash, once computed
+}
+
+// checkInput checks what in says on its own: the email's shape, the tool
+// names, the two-factor mode and the password policy, and generates the
+// password when asked to.
+func checkInput(in Input) (*change, error) {
+	ch := &change{in: in, password: in.TemporaryPassword}
 	if in.LoginEmail != nil && strings.TrimSpace(*in.LoginEmail) != "" {
 		e, err := auth.NormalizeEmail(*in.LoginEmail)
 		if err != nil {
 			return nil, &FieldError{Field: "login_email", Code: "access.error.email_invalid"}
 		}
-		email = e
+		ch.email = e
 	}
-	var tools []string
 	if in.Tools != nil {
-		t, err := normalizeTools(*in.Tools)
-		if err != nil {
-			return nil, err
+		tools, ok := workspace.ParseToolNames(*in.Tools)
+		if !ok {
+			return nil, &FieldError{Field: "tools", Code: "access.error.tool_unknown"}
 		}
-		tools = t
+		ch.tools = tools
 	}
 	if in.TwoFactor != nil && !auth.ValidTOTPMode(*in.TwoFactor) {
 		return nil, &FieldError{Field: "two_factor", Code: "twofactor.error.mode"}
 	}
-	password, generated := in.TemporaryPassword, false
 	switch {
 	case in.GeneratePassword:
 		p, err := auth.GenerateTemporaryPassword()
 		if err != nil {
 			return nil, err
 		}
-		password, generated = p, true
-	case password != "":
-		if err := auth.ValidateNewPassword(password); err != nil {
+		ch.password, ch.generated = p, true
+	case ch.password != "":
+		if err := auth.ValidateNewPassword(ch.password); err != nil {
 			var pe *auth.PolicyError
 			if errors.As(err, &pe) {
 				return nil, &FieldError{Field: "temporary_password", Code: "access." + pe.Code}
@@ -95,172 +145,113 @@ func (s *Service) Save(ctx context.Context, agency tenant.Agency, workspaceID st
 			return nil, err
 		}
 	}
-	if password != "" && !in.Enabled {
+	if ch.password != "" && !in.Enabled {
 		return nil, &FieldError{Field: "temporary_password", Code: "access.error.password_while_disabled"}
 	}
+	return ch, nil
+}
 
-	current, err := s.auth.PortalAccountOf(ctx, agency.ID, workspaceID)
-	if err != nil && !isNotFound(err) {
-		return nil, wrap("load account", err)
+// checkAgainst checks the change against the stored account (nil: none):
+// an account needs an email, enabling one needs a new password, and the
+// email must be free in the agency.
+func (s *Service) checkAgainst(ctx context.Context, agencyID string, current *auth.PortalAccount, ch *change) error {
+	if ch.in.LoginEmail != nil && ch.email == "" || current == nil && ch.email == "" {
+		return &FieldError{Field: "login_email", Code: "access.error.email_required"}
 	}
-	if current == nil && !in.Enabled && email == "" {
-		return &Result{}, nil // nothing to create
+	if ch.password == "" && ch.in.Enabled && (current == nil || !current.Enabled) {
+		return &FieldError{Field: "temporary_password", Code: "access.error.password_required"}
 	}
-	if in.LoginEmail != nil && email == "" || current == nil && email == "" {
-		return nil, &FieldError{Field: "login_email", Code: "access.error.email_required"}
+	if ch.email == "" || current != nil && ch.email == current.LoginEmail {
+		return nil
 	}
-	if password == "" && in.Enabled && (current == nil || !current.Enabled) {
-		return nil, &FieldError{Field: "temporary_password", Code: "access.error.password_required"}
+	other, err := s.auth.PortalAccountByEmail(ctx, agencyID, ch.email)
+	switch {
+	case err == nil && (current == nil || other.ID != current.ID):
+		return &FieldError{Field: "login_email", Code: "access.error.email_taken"}
+	case err != nil && !isNotFound(err):
+		return wrap("check email", err)
 	}
-	if email != "" && (current == nil || email != current.LoginEmail) {
-		other, err := s.auth.PortalAccountByEmail(ctx, agency.ID, email)
-		switch {
-		case err == nil && (current == nil || other.ID != current.ID):
-			return nil, &FieldError{Field: "login_email", Code: "access.error.email_taken"}
-		case err != nil && !isNotFound(err):
-			return nil, wrap("check email", err)
-		}
-	}
+	return nil
+}
 
-	// Hash before the transaction: it is the slow part, and the pool may refuse.
-	var hash string
-	if password != "" {
-		if hash, err = s.pool.Hash(password); err != nil {
-			return nil, err
-		}
-	}
-
+// apply writes the change and its audit events in one transaction, reading
+// the account again inside it.
+func (s *Service) apply(ctx context.Context, agencyID, workspaceID string, actor Actor, ch *change) (*Result, error) {
 	res := &Result{}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		as := auth.NewStore(tx)
-		a, err := as.PortalAccountOf(ctx, agency.ID, workspaceID)
+		a, err := as.PortalAccountOf(ctx, agencyID, workspaceID)
 		if err != nil && !isNotFound(err) {
 			return err
 		}
-		now := store.Now()
-		var events []auth.PortalEvent
-		event := func(action, detail string) {
-			// A microsecond apart, so that the audit list keeps the order of one save.
-			at := now.Add(time.Duration(len(events)) * time.Microsecond)
-			events = append(events, auth.PortalEvent{AgencyID: agency.ID, WorkspaceID: workspaceID,
-				ActorKind: actor.Kind, ActorID: actor.ID, ActorName: actor.Name, Action: action, Detail: detail, CreatedAt: at})
+		e := &edit{a: a, actor: actor, now: store.Now(), agencyID: agencyID, workspaceID: workspaceID}
+		if a == nil {
+			err = s.create(ctx, as, e, ch)
+		} else {
+			err = s.update(ctx, as, e, ch)
 		}
-		created := a == nil
-		if created {
-			a = &auth.PortalAccount{AgencyID: agency.ID, WorkspaceID: workspaceID, LoginEmail: email,
-				Enabled: in.Enabled, Tools: strings.Join(tools, ","), MustChangePassword: true}
-			event(ActionCreated, email)
-			if in.Enabled {
-				event(ActionEnabled, "")
-			}
-			if len(tools) > 0 {
-				event(ActionToolsChanged, strings.Join(tools, ", "))
-			}
-			a.TOTPMode = auth.TOTPOff
-			if in.TwoFactor != nil && *in.TwoFactor != auth.TOTPOff {
-				a.TOTPMode = *in.TwoFactor
-				event(ActionTwoFactorMode, a.TOTPMode)
-			}
+		if err != nil {
+			return err
 		}
-		var cols []string
-		end := false
-		if !created {
-			if email != "" && email != a.LoginEmail {
-				event(ActionEmailChanged, a.LoginEmail+" → "+email)
-				a.LoginEmail = email
-				cols = append(cols, "login_email")
-				end = true
-			}
-			if in.Enabled != a.Enabled {
-				a.Enabled = in.Enabled
-				cols = append(cols, "enabled")
-				if in.Enabled {
-					event(ActionEnabled, "")
-				} else {
-					event(ActionDisabled, "")
-					end = true
-				}
-			}
-			if in.Tools != nil && strings.Join(tools, ",") != a.Tools {
-				event(ActionToolsChanged, toolsDetail(a.Tools)+" → "+strings.Join(tools, ", "))
-				a.Tools = strings.Join(tools, ",")
-				cols = append(cols, "tools")
-			}
-			if in.TwoFactor != nil && *in.TwoFactor != a.TOTPMode {
-				a.TOTPMode = *in.TwoFactor
-				event(ActionTwoFactorMode, a.TOTPMode)
-				cols = append(cols, "totp_mode")
-			}
+		if res.Changes, err = e.record(ctx, as); err != nil {
+			return err
 		}
-		if hash != "" {
-			a.PasswordHash, a.PasswordSetAt = hash, &now
-			a.MustChangePassword = !in.Permanent
-			a.PasswordExpiresAt = nil
-			if !in.Permanent {
-				exp := now.Add(s.cfg.TempPasswordTTL)
-				a.PasswordExpiresAt = &exp
-			}
-			cols = append(cols, "password_hash", "password_set_at", "must_change_password", "password_expires_at")
-			detail := "typed"
-			if generated {
-				detail = "generated"
-			}
-			if in.Permanent {
-				detail = "permanent"
-			}
-			event(ActionPasswordSet, detail)
-			end = true
-			if !created && a.TOTPEnabled {
-				// No self-service reset exists: the agency's new password is
-				// the way back in, so the client enrols again.
-				if err := as.ResetTOTP(ctx, auth.TOTPSubject{Kind: auth.KindClient, AgencyID: a.AgencyID, ID: a.ID}); err != nil {
-					return err
-				}
-				a.TOTPEnabled = false
-				event(ActionTwoFactorReset, "")
-			}
-		}
-		if created {
-			if err := as.CreatePortalAccount(ctx, a); err != nil {
-				return err
-			}
-		} else if end {
-			if err := endSessions(ctx, as, a); err != nil {
-				return err
-			}
-			cols = append(cols, "session_version")
-		}
-		if !created && len(cols) > 0 {
-			if err := as.UpdatePortalAccount(ctx, a, cols...); err != nil {
-				return err
-			}
-		}
-		for i := range events {
-			if err := as.RecordPortalEvent(ctx, &events[i]); err != nil {
-				return err
-			}
-			res.Changes = append(res.Changes, events[i].Action)
-		}
-		res.Account = a
+		res.Account = e.a
 		return nil
 	})
-	if errors.Is(err, store.ErrConflict) {
-		return nil, &FieldError{Field: "login_email", Code: "access.error.email_taken"}
-	}
-	if err != nil {
-		return nil, wrap("save portal access", err)
-	}
-	if password != "" {
-		res.TemporaryPassword = password
-		res.Onboarding = s.Onboarding(agency, res.Account, password)
-	}
-	return res, nil
+	return res, err
 }
 
-// toolsDetail shows a stored tool list in an audit detail.
-func toolsDetail(csv string) string {
-	if csv == "" {
-		return "—"
+// create makes a new account from the change.
+func (s *Service) create(ctx context.Context, as *auth.Store, e *edit, ch *change) error {
+	in := ch.in
+	e.a = &auth.PortalAccount{AgencyID: e.agencyID, WorkspaceID: e.workspaceID, LoginEmail: ch.email,
+		Enabled: in.Enabled, Tools: workspace.FormatTools(ch.tools), MustChangePassword: true, TOTPMode: auth.TOTPOff}
+	e.event(ActionCreated, ch.email)
+	if in.Enabled {
+		e.event(ActionEnabled, "")
 	}
-	return strings.ReplaceAll(csv, ",", ", ")
+	if len(ch.tools) > 0 {
+		e.event(ActionToolsChanged, joinTools(ch.tools))
+	}
+	if in.TwoFactor != nil && *in.TwoFactor != auth.TOTPOff {
+		e.setTwoFactor(*in.TwoFactor)
+	}
+	if ch.hash != "" {
+		e.setPassword(ch, s.cfg.TempPasswordTTL)
+	}
+	return as.CreatePortalAccount(ctx, e.a)
+}
+
+// update changes an existing account as the change says, ending its
+// sessions when the change calls for it.
+func (s *Service) update(ctx context.Context, as *auth.Store, e *edit, ch *change) error {
+	in := ch.in
+	if ch.email != "" {
+		e.setEmail(ch.email)
+	}
+	e.setEnabled(in.Enabled)
+	if in.Tools != nil {
+		e.setTools(ch.tools)
+	}
+	if in.TwoFactor != nil && *in.TwoFactor != e.a.TOTPMode {
+		e.setTwoFactor(*in.TwoFactor)
+		e.cols = append(e.cols, "totp_mode")
+	}
+	if ch.hash != "" {
+		e.setPassword(ch, s.cfg.TempPasswordTTL)
+		if err := e.resetTwoFactor(ctx, as); err != nil {
+			return err
+		}
+	}
+	if e.end {
+		if err := endSessions(ctx, as, e.a); err != nil {
+			return err
+		}
+		e.cols = append(e.cols, "session_version")
+	}
+	if len(e.cols) == 0 {
+		return nil
+	}
+	return as.UpdatePortalAccount(ctx, e.a, e.cols...)
 }

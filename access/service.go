@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -18,7 +17,6 @@ import (
 	"workrate/locale"
 	"workrate/store"
 	"workrate/tenant"
-	"workrate/workspace"
 )
 
 // Config is what the service needs of the platform's configuration.
@@ -101,22 +99,6 @@ func portOf(addr, def string) string {
 		return ""
 	}
 	return ":" + port
-}
-
-// normalizeTools checks tool names and returns them deduplicated in canonical order.
-func normalizeTools(in []string) ([]string, error) {
-	var tools []workspace.Tool
-	for _, t := range in {
-		t = strings.TrimSpace(t)
-		if !workspace.ValidTool(t) {
-			return nil, &FieldError{Field: "tools", Code: "access.error.tool_unknown"}
-		}
-		tools = append(tools, workspace.Tool(t))
-	}
-	if f := workspace.FormatTools(tools); f != "" {
-		return strings.Split(f, ","), nil
-	}
-	return nil, nil
 }
 
 // endSessions makes every session of the account stop working on its next

@@ -79,7 +79,7 @@ func (h *Handler) portalPage(c *gin.Context, w *workspace.Workspace, form *porta
 	if form == nil {
 		form = &portalForm{Tools: []string{string(workspace.ToolDashboard), string(workspace.ToolTickets)}, TwoFactor: auth.TOTPOff}
 		if acct != nil {
-			form = &portalForm{Enabled: acct.Enabled, LoginEmail: acct.LoginEmail, Tools: acct.ToolList(), TwoFactor: acct.TOTPMode}
+			form = &portalForm{Enabled: acct.Enabled, LoginEmail: acct.LoginEmail, Tools: workspace.ToolNames(workspace.ParseTools(acct.Tools)), TwoFactor: acct.TOTPMode}
 			p.TwoFactorEnabled = acct.TOTPEnabled
 		}
 	}

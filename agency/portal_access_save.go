@@ -8,6 +8,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/workspace"
 )
 
 // savePortalAccess applies the Client Portal form. "Generate" fills the form
@@ -33,7 +34,7 @@ func (h *Handler) savePortalAccess(c *gin.Context) error {
 				form.LoginEmail = acct.LoginEmail
 			}
 			if !toolsSent {
-				form.Tools = acct.ToolList()
+				form.Tools = workspace.ToolNames(workspace.ParseTools(acct.Tools))
 			}
 			if form.TwoFactor == "" {
 				form.TwoFactor = acct.TOTPMode

@@ -11,6 +11,7 @@ import (
 	"workrate/access"
 	"workrate/auth"
 	"workrate/store"
+	"workrate/workspace"
 )
 
 // PortalJSON is a workspace's client portal access in the API.
@@ -66,9 +67,7 @@ func (h *Handler) portalJSON(c *gin.Context, a *auth.PortalAccount) PortalJSON {
 		out.TwoFactor, out.TwoFactorEnabled = a.TOTPMode, a.TOTPEnabled
 		out.Enabled, out.LoginEmail, out.MustChangePassword = a.Enabled, a.LoginEmail, a.MustChangePassword
 		out.PasswordExpiresAt, out.LastLoginAt = a.PasswordExpiresAt, a.LastLoginAt
-		if t := a.ToolList(); t != nil {
-			out.Tools = t
-		}
+		out.Tools = workspace.ToolNames(workspace.ParseTools(a.Tools))
 	}
 	return out
 }

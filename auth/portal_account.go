@@ -12,7 +12,8 @@ import (
 )
 
 // PortalAccount is a client's login to one workspace of one agency. Tools is
-// the comma-separated list of tools the client may open.
+// the comma-separated list of tools the client may open, as
+// workspace.FormatTools writes it (read it with workspace.ParseTools).
 type PortalAccount struct {
 	bun.BaseModel `bun:"table:portal_accounts"`
 
@@ -33,27 +34,6 @@ type PortalAccount struct {
 	LastLoginAt        *time.Time `bun:"last_login_at"`
 	CreatedAt          time.Time  `bun:"created_at"`
 	UpdatedAt          time.Time  `bun:"updated_at"`
-}
-
-// ToolList returns the account's tools in stored order.
-func (p *PortalAccount) ToolList() []string {
-	var out []string
-	for t := range strings.SplitSeq(p.Tools, ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// HasTool reports whether the client may open tool.
-func (p *PortalAccount) HasTool(tool string) bool {
-	for _, t := range p.ToolList() {
-		if t == tool {
-			return true
-		}
-	}
-	return false
 }
 
 // PasswordExpired reports whether the account's temporary password no longer works at now.

@@ -52,12 +52,7 @@ func FormatTools(tools []Tool) string {
 	for _, t := range tools {
 		names = append(names, string(t))
 	}
-	parsed := ParseTools(strings.Join(names, ","))
-	out := make([]string, len(parsed))
-	for i, t := range parsed {
-		out[i] = string(t)
-	}
-	return strings.Join(out, ",")
+	return strings.Join(ToolNames(ParseTools(strings.Join(names, ","))), ",")
 }
 
 // HasTool reports whether tools contains t.
@@ -68,4 +63,25 @@ func HasTool(tools []Tool, t Tool) bool {
 		}
 	}
 	return false
+}
+
+// ParseToolNames reads tool names sent by a user: every name must be a tool
+// (surrounding spaces aside); the result is deduplicated, in canonical order.
+// ok is false when a name is not a tool.
+func ParseToolNames(names []string) (tools []Tool, ok bool) {
+	for _, n := range names {
+		if !ValidTool(strings.TrimSpace(n)) {
+			return nil, false
+		}
+	}
+	return ParseTools(strings.Join(names, ",")), true
+}
+
+// ToolNames returns the names of tools, in their order.
+func ToolNames(tools []Tool) []string {
+	out := make([]string, len(tools))
+	for i, t := range tools {
+		out[i] = string(t)
+	}
+	return out
 }

@@ -127,4 +127,13 @@ func TestTools(t *testing.T) {
 	if len(workspace.AllTools()) != 5 {
 		t.Error("AllTools")
 	}
+	if got, ok := workspace.ParseToolNames([]string{"invoices", " tickets ", "invoices"}); !ok || strings.Join(workspace.ToolNames(got), ",") != "tickets,invoices" {
+		t.Errorf("ParseToolNames = %v, %v", got, ok)
+	}
+	if got, ok := workspace.ParseToolNames([]string{"tickets", "Tasks"}); ok {
+		t.Errorf("ParseToolNames accepted a name that is not a tool: %v", got)
+	}
+	if got, ok := workspace.ParseToolNames(nil); !ok || len(got) != 0 {
+		t.Errorf("ParseToolNames(nil) = %v, %v", got, ok)
+	}
 }

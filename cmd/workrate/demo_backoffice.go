@@ -109,8 +109,28 @@ func demoClients() []demoClient {
 // fillDemoWorkspace adds a realistic set of rows to one workspace; n varies
 // numbers between workspaces.
 func fillDemoWorkspace(ctx context.Context, w *workspace.Store, sc workspace.Scope, n int, nora, alex, milo, client workspace.Actor) error {
-	today := time.Now().UTC()
-	day := func(d int) string { return today.AddDate(0, 0, d).Format(time.DateOnly) }
+	d := demoFill{w: w, sc: sc, nora: nora, alex: alex, milo: milo, client: client}
+	for _, step := range []func(context.Context) error{d.tasks, d.messages, d.tickets, d.notes} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return d.invoices(ctx, fmt.Sprintf("NW-%02d", n+1))
+}
+
+// demoFill fills one demo workspace, one kind of row per method.
+type demoFill struct {
+	w                        *workspace.Store
+	sc                       workspace.Scope
+	nora, alex, milo, client workspace.Actor
+}
+
+// day is today plus d days, as YYYY-MM-DD.
+func day(d int) string { return time.Now().UTC().AddDate(0, 0, d).Format(time.DateOnly) }
+
+// tasks adds the board's tasks.
+func (f demoFill) tasks(ctx context.Context) error {
+	w, sc, nora, alex, milo := f.w, f.sc, f.nora, f.alex, f.milo
 	tasks := []workspace.TaskInput{
 		{Title: "Kick-off workshop", Description: "Goals, audiences and success measures with the client team.", Status: workspace.TaskDone, DueOn: day(-20), AssigneeID: nora.ID},
 		{Title: "Brand moodboard", Description: "Three directions for colour, type and imagery.", Status: workspace.TaskDone, DueOn: day(-12), AssigneeID: alex.ID},
@@ -126,6 +146,12 @@ func fillDemoWorkspace(ctx context.Context, w *workspace.Store, sc workspace.Sco
 			return err
 		}
 	}
+	return nil
+}
+
+// messages adds the message thread.
+func (f demoFill) messages(ctx context.Context) error {
+	w, sc, nora, alex, milo, client := f.w, f.sc, f.nora, f.alex, f.milo, f.client
 	msgs := []struct {
 		a    workspace.Actor
 		body string
@@ -141,6 +167,13 @@ func fillDemoWorkspace(ctx context.Context, w *workspace.Store, sc workspace.Sco
 			return err
 		}
 	}
+	return nil
+}
+
+// tickets adds three tickets: one resolved after a conversation, one in
+// progress, one opened by the agency.
+func (f demoFill) tickets(ctx context.Context) error {
+	w, sc, nora, alex, milo, client := f.w, f.sc, f.nora, f.alex, f.milo, f.client
 	t1, err := w.CreateTicket(ctx, sc, client, workspace.TicketInput{Subject: "Contact form does not send", Body: "When I submit the form on the staging site nothing happens.", Priority: workspace.PriorityHigh})
 	if err != nil {
 		return err
@@ -174,8 +207,12 @@ func fillDemoWorkspace(ctx context.Context, w *workspace.Store, sc workspace.Sco
 	if _, err := w.CreateTicket(ctx, sc, nora, workspace.TicketInput{Subject: "Approve final logo files", Body: "Please confirm the files in the shared folder.", Priority: workspace.PriorityLow}); err != nil {
 		return err
 	}
+	return nil
+}
 
-	prefix := fmt.Sprintf("NW-%02d", n+1)
+// invoices adds invoices numbered prefix-001… in every status.
+func (f demoFill) invoices(ctx context.Context, prefix string) error {
+	w, sc, nora := f.w, f.sc, f.nora
 	invoices := []struct {
 		num, status, issued, due, paid string
 		lines                          []workspace.LineInput
@@ -202,6 +239,11 @@ func fillDemoWorkspace(ctx context.Context, w *workspace.Store, sc workspace.Sco
 			}
 		}
 	}
+	return nil
+}
+
+// notes adds CRM notes, most of them for the agency only.
+func (f demoFill) notes(ctx context.Context) error {
 	for _, note := range []struct {
 		body       string
 		agencyOnly bool
@@ -210,7 +252,7 @@ func fillDemoWorkspace(ctx context.Context, w *workspace.Store, sc workspace.Sco
 		{"Prefers calls on Tuesday mornings. Sensitive about timeline slips — warn early.", true},
 		{"Project plan: discovery → brand → website. Launch planned for the end of next quarter.", false},
 	} {
-		if _, err := w.CreateNote(ctx, sc, nora, note.body, note.agencyOnly); err != nil {
+		if _, err := f.w.CreateNote(ctx, f.sc, f.nora, note.body, note.agencyOnly); err != nil {
 			return err
 		}
 	}

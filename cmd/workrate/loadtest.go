@@ -16,10 +16,19 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
 
 	"workrate/auth"
 	"workrate/server"
 )
+
+// loadtestOptions are the flags of `workrate loadtest`.
+type loadtestOptions struct {
+	duration        time.Duration
+	requests, conns int
+	flood, rate     int
+	path            string
+}
 
 // runLoadtest measures, in one run and with the same client, a bare Gin
 // handler (the baseline) and the real portal dashboard of a signed-in client
@@ -29,16 +38,17 @@ import (
 func runLoadtest(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("loadtest", out)
 	config := server.RegisterFlags(fs)
-	duration := fs.Duration("duration", 5*time.Second, "length of each phase (at most 60s)")
-	requests := fs.Int("requests", 200000, "most requests of each phase")
-	conns := fs.Int("connections", 8, "concurrent keep-alive connections of the client")
-	flood := fs.Int("login-flood", 0, "also run the login flood: wrong-password sign-ins per second (e.g. 200) while measuring the dashboard")
-	rate := fs.Int("rate", 0, "requests per second of the latency phases (default: half the dashboard's throughput)")
-	path := fs.String("path", "/", "portal page to load")
+	var o loadtestOptions
+	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of each phase (at most 60s)")
+	fs.IntVar(&o.requests, "requests", 200000, "most requests of each phase")
+	fs.IntVar(&o.conns, "connections", 8, "concurrent keep-alive connections of the client")
+	fs.IntVar(&o.flood, "login-flood", 0, "also run the login flood: wrong-password sign-ins per second (e.g. 200) while measuring the dashboard")
+	fs.IntVar(&o.rate, "rate", 0, "requests per second of the latency phases (default: half the dashboard's throughput)")
+	fs.StringVar(&o.path, "path", "/", "portal page to load")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *duration <= 0 || *duration > time.Minute || *requests <= 0 || *conns <= 0 || *conns > 256 || *flood < 0 || *flood > 2000 {
+	if o.duration <= 0 || o.duration > time.Minute || o.requests <= 0 || o.conns <= 0 || o.conns > 256 || o.flood < 0 || o.flood > 2000 {
 		return fmt.Errorf("loadtest: --duration in (0, 60s], --requests > 0, --connections in [1, 256], --login-flood in [0, 2000]: %w", errUsage)
 	}
 	cfg, err := config()
@@ -57,83 +67,114 @@ func runLoadtest(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	app, err := server.New(ctx, cfg, db)
+	t, stop, err := startLoadTargets(ctx, cfg, db, o.path)
 	if err != nil {
 		return err
+	}
+	defer stop()
+	return printJSON(out, measureLoad(ctx, t, o))
+}
+
+// loadTargets are what the phases ask: the bare handler and the portal page
+// of the big workspace's signed-in client, with the one client that asks.
+type loadTargets struct {
+	client     *http.Client
+	base, page func() (*http.Request, error)
+	appURL     string
+	host       string
+}
+
+// startLoadTargets serves the bare handler and the app on loopback and signs
+// the big workspace's client in; stop ends both servers.
+func startLoadTargets(ctx context.Context, cfg server.Config, db *bun.DB, path string) (t loadTargets, stop func(), err error) {
+	app, err := server.New(ctx, cfg, db)
+	if err != nil {
+		return t, nil, err
 	}
 	bare := gin.New()
 	bare.GET("/", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
 	baseURL, stopBare, err := serveLoopback(bare)
 	if err != nil {
-		return err
+		return t, nil, err
 	}
-	defer stopBare()
 	appURL, stopApp, err := serveLoopback(app.Handler())
 	if err != nil {
-		return err
+		stopBare()
+		return t, nil, err
 	}
-	defer stopApp()
-
-	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 0, DisableCompression: true}}
-	host := seedBigSlug + "." + cfg.AgencyDomain
-	cookie, err := seedBigSession(ctx, db, host, auth.SessionPolicy{Idle: cfg.SessionIdle, Max: cfg.SessionMax})
+	stop = func() { stopApp(); stopBare() }
+	t.host, t.appURL = seedBigSlug+"."+cfg.AgencyDomain, appURL
+	cookie, err := seedBigSession(ctx, db, t.host, auth.SessionPolicy{Idle: cfg.SessionIdle, Max: cfg.SessionMax})
 	if err != nil {
-		return fmt.Errorf("loadtest: sign in as the big workspace's client (run `workrate seed --big` first): %w", err)
+		stop()
+		return t, nil, fmt.Errorf("loadtest: sign in as the big workspace's client (run `workrate seed --big` first): %w", err)
 	}
-	baseReq := func() (*http.Request, error) {
+	t.client = &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 0, DisableCompression: true}}
+	t.base = func() (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/", nil)
 	}
-	pageReq := func() (*http.Request, error) {
-		r, err := http.NewRequestWithContext(ctx, http.MethodGet, appURL+*path, nil)
+	t.page = func() (*http.Request, error) {
+		r, err := http.NewRequestWithContext(ctx, http.MethodGet, appURL+path, nil)
 		if err == nil {
-			r.Host = host
+			r.Host = t.host
 			r.AddCookie(cookie)
 		}
 		return r, err
 	}
-	lim := limits{duration: *duration, requests: *requests}
-	report := map[string]any{"connections": *conns, "phase_seconds": duration.Seconds(), "path": *path, "host": host}
+	return t, stop, nil
+}
 
-	b := closedLoop(client, baseReq, *conns, lim)
-	d := closedLoop(client, pageReq, *conns, lim)
+// measureLoad runs the phases: throughput (closed loop), latency at a fixed
+// rate (open loop), and, when asked, latency under a login flood.
+func measureLoad(ctx context.Context, t loadTargets, o loadtestOptions) map[string]any {
+	lim := limits{duration: o.duration, requests: o.requests}
+	report := map[string]any{"connections": o.conns, "phase_seconds": o.duration.Seconds(), "path": o.path, "host": t.host}
+
+	b := closedLoop(t.client, t.base, o.conns, lim)
+	d := closedLoop(t.client, t.page, o.conns, lim)
 	if b.errors > 0 || d.errors > 0 {
 		report["errors"] = map[string]int64{"baseline": b.errors, "portal": d.errors}
 	}
 	report["throughput"] = map[string]any{"baseline_rps": b.rps, "portal_rps": d.rps, "ratio": d.rps / b.rps,
 		"baseline_p50_ms": b.p(50), "baseline_p99_ms": b.p(99), "portal_p50_ms": d.p(50), "portal_p99_ms": d.p(99)}
 
-	r := *rate
+	r := o.rate
 	if r == 0 {
 		r = max(1, int(d.rps/2))
 	}
-	bl := openLoop(client, baseReq, r, lim)
-	dl := openLoop(client, pageReq, r, lim)
+	bl := openLoop(t.client, t.base, r, lim)
+	dl := openLoop(t.client, t.page, r, lim)
 	report["latency_at_rate"] = map[string]any{"rate_rps": r, "baseline_p50_ms": bl.p(50), "baseline_p99_ms": bl.p(99),
 		"portal_p50_ms": dl.p(50), "portal_p99_ms": dl.p(99), "portal_errors": dl.errors}
-
-	if *flood > 0 {
-		var floodStats *result
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			floodStats = openLoop(client, func() (*http.Request, error) {
-				form := url.Values{"email": {seedBigEmail}, "password": {"wrong-password-123"}}
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, appURL+"/login", strings.NewReader(form.Encode()))
-				if err == nil {
-					req.Host = host
-					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				}
-				return req, err
-			}, *flood, lim)
-		})
-		time.Sleep(200 * time.Millisecond) // the flood is under way
-		fl := openLoop(client, pageReq, r, limits{duration: *duration - 400*time.Millisecond, requests: *requests})
-		wg.Wait()
-		report["login_flood"] = map[string]any{"attempts_per_second": *flood, "attempts": floodStats.n, "status": floodStats.status,
-			"portal_rate_rps": r, "portal_p50_ms": fl.p(50), "portal_p99_ms": fl.p(99), "portal_p99_without_flood_ms": dl.p(99),
-			"portal_errors": fl.errors}
+	if o.flood > 0 {
+		report["login_flood"] = measureUnderFlood(ctx, t, o, r, dl)
 	}
-	return printJSON(out, report)
+	return report
+}
+
+// measureUnderFlood measures the portal page at rate r while wrong-password
+// sign-ins arrive at o.flood per second; calm is the same page without them.
+func measureUnderFlood(ctx context.Context, t loadTargets, o loadtestOptions, r int, calm *result) map[string]any {
+	var floodStats *result
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		floodStats = openLoop(t.client, func() (*http.Request, error) {
+			form := url.Values{"email": {seedBigEmail}, "password": {"wrong-password-123"}}
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.appURL+"/login", strings.NewReader(form.Encode()))
+			if err == nil {
+				req.Host = t.host
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			return req, err
+		}, o.flood, limits{duration: o.duration, requests: o.requests})
+	})
+	time.Sleep(200 * time.Millisecond) // the flood is under way
+	fl := openLoop(t.client, t.page, r, limits{duration: o.duration - 400*time.Millisecond, requests: o.requests})
+	wg.Wait()
+	return map[string]any{"attempts_per_second": o.flood, "attempts": floodStats.n, "status": floodStats.status,
+		"portal_rate_rps": r, "portal_p50_ms": fl.p(50), "portal_p99_ms": fl.p(99), "portal_p99_without_flood_ms": calm.p(99),
+		"portal_errors": fl.errors}
 }
 
 // loopbackDatabase refuses a database that is not on this machine's loopback.
