@@ -45,11 +45,17 @@ type Config struct {
 	// DomainCheckInterval is how often the background checker looks for
 	// custom domains whose DNS check is due.
 	DomainCheckInterval time.Duration
+	// ShutdownTimeout bounds a shutdown: requests still running near its end
+	// are cancelled and answered 503 (WORKRATE_SHUTDOWN_TIMEOUT).
+	ShutdownTimeout time.Duration
 	// DisableHTTPChallenge and DisableTLSALPNChallenge leave one ACME
 	// challenge type out (for a platform reachable on one port only; tests).
 	DisableHTTPChallenge    bool
 	DisableTLSALPNChallenge bool
 }
+
+// DefaultShutdownTimeout is how long a shutdown waits for requests in flight.
+const DefaultShutdownTimeout = 25 * time.Second
 
 // environment reads WORKRATE_* variables as strictly as the flags read their
 // arguments: a value that does not parse is remembered, naming the variable
@@ -123,6 +129,7 @@ func RegisterFlags(fs *flag.FlagSet) func() (Config, error) {
 	fs.DurationVar(&c.SessionMax, "session-max", e.duration("WORKRATE_SESSION_MAX", 7*24*time.Hour), "sessions end after this long in all (WORKRATE_SESSION_MAX)")
 	fs.DurationVar(&c.DomainCheckInterval, "domain-check-interval", e.duration("WORKRATE_DOMAIN_CHECK_INTERVAL", 10*time.Second), "how often due DNS checks of custom domains run (WORKRATE_DOMAIN_CHECK_INTERVAL)")
 	fs.DurationVar(&c.TenantRefresh, "tenant-refresh", e.duration("WORKRATE_TENANT_REFRESH", 2*time.Second), "how often host changes made elsewhere are picked up (WORKRATE_TENANT_REFRESH)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", e.duration("WORKRATE_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout), "on SIGTERM, how long requests in flight may take before they are cancelled and answered 503 (WORKRATE_SHUTDOWN_TIMEOUT)")
 	return func() (Config, error) {
 		if err := errors.Join(e.errs...); err != nil {
 			return Config{}, err
@@ -187,6 +194,7 @@ func (c *Config) validate() error {
 		{"WORKRATE_TEMP_PASSWORD_TTL (--temp-password-ttl)", c.TempPasswordTTL},
 		{"WORKRATE_TENANT_REFRESH (--tenant-refresh)", c.TenantRefresh},
 		{"WORKRATE_DOMAIN_CHECK_INTERVAL (--domain-check-interval)", c.DomainCheckInterval},
+		{"WORKRATE_SHUTDOWN_TIMEOUT (--shutdown-timeout)", c.ShutdownTimeout},
 	} {
 		if d.v <= 0 {
 			return fmt.Errorf("%s must be positive, not %s", d.name, d.v)
