@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -53,6 +55,11 @@ type App struct {
 	portal   *portal.Handler
 	box      *auth.SecretBox // nil: two-factor sign-in unavailable
 	visitors *visitor.Loader // who is asking, once per request
+
+	// draining is set when shutdown starts: /readyz answers 503 from then on.
+	draining atomic.Bool
+	// listening receives the plain listener's address once Run listens.
+	listening chan net.Addr
 }
 
 // New builds the app on an open, migrated database and loads the host map.
@@ -94,7 +101,8 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 			Resolver: resolver,
 			Platform: PlatformDomains(cfg),
 		},
-		auth: auth.NewStore(db),
+		auth:      auth.NewStore(db),
+		listening: make(chan net.Addr, 1),
 	}
 	a.access = access.New(db, a.hashes, resolver, bundle, access.Config{
 		TempPasswordTTL: cfg.TempPasswordTTL, HTTPAddr: cfg.HTTPAddr, HTTPSAddr: cfg.HTTPSAddr,
@@ -154,12 +162,27 @@ func PlatformDomains(cfg Config) []string {
 	return []string{cfg.PlatformHost, cfg.AgencyDomain, cfg.CNAMETarget}
 }
 
-// Run serves until ctx ends, then lets in-flight requests finish. With
-// HTTPSAddr set it also serves TLS with certificates it obtains itself, and
-// the plain listener answers ACME HTTP-01 challenges and redirects to HTTPS.
+// Run serves until ctx ends, then shuts down without failing a request: it
+// stops accepting, turns /readyz to 503, lets requests in flight finish on
+// their own context (not ctx, which the signal ended), and cancels what is
+// still running when the shutdown timeout is near, so that those requests
+// answer 503 with Retry-After. Background workers finish their current item.
+// Run returns nil after an orderly shutdown, however long the requests were.
+// With HTTPSAddr set it also serves TLS with certificates it obtains itself,
+// and the plain listener answers ACME HTTP-01 challenges and redirects to HTTPS.
 func (a *App) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// Requests and the workers' current items run on work: it outlives ctx
+	// and ends only when the shutdown timeout is near.
+	work, hardStop := context.WithCancelCause(context.WithoutCancel(ctx))
+	var workers sync.WaitGroup
+	defer func() {
+		cancel()
+		hardStop(errShutdownTimeout)
+		workers.Wait()
+	}()
+	// The host map's refresh and change listener only read: they are not
+	// waited for (the listener notices ctx only at its next receive timeout).
 	go a.resolver.Run(ctx)
 	if store.IsPostgres(a.db) {
 		directURL := a.cfg.DirectURL
@@ -173,13 +196,13 @@ func (a *App) Run(ctx context.Context) error {
 		defer direct.Close()
 		go a.resolver.Listen(ctx, direct)
 	}
-	go a.runCleanup(ctx, 10*time.Minute)
+	workers.Go(func() { a.every(ctx, work, 10*time.Minute, "cleanup", a.cleanup) })
 
 	ln, err := a.listen(a.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("server: listen %s: %w", a.cfg.HTTPAddr, err)
 	}
-	servers := []*http.Server{a.newServer(ctx, a.engine)}
+	servers := []*http.Server{a.newServer(work, a.engine)}
 	serve := []func() error{func() error { return servers[0].Serve(ln) }}
 	if a.cfg.HTTPSAddr != "" {
 		tln, err := a.listen(a.cfg.HTTPSAddr)
@@ -196,15 +219,19 @@ func (a *App) Run(ctx context.Context) error {
 		defer m.Stop()
 		a.domains.Manager = m
 		servers[0].Handler = m.HTTPChallengeHandler(a.plainHandler(tln.Addr()))
-		tsrv := a.newServer(ctx, a.tlsHandler())
+		tsrv := a.newServer(work, a.tlsHandler())
 		tsrv.TLSConfig = m.TLSConfig()
 		servers = append(servers, tsrv)
 		serve = append(serve, func() error { return tsrv.ServeTLS(tln, "", "") })
 		m.Start(ctx)
 		slog.Info("serving TLS", "https", tln.Addr().String(), "acme_ca", a.cfg.ACMECA)
 	}
-	go a.domains.Run(ctx, a.cfg.DomainCheckInterval)
+	workers.Go(func() { a.every(ctx, work, a.cfg.DomainCheckInterval, "certs: domain checks", a.domains.CheckDue) })
 	slog.Info("serving", "http", ln.Addr().String(), "platform_host", a.cfg.PlatformHost, "agency_domain", a.cfg.AgencyDomain)
+	select {
+	case a.listening <- ln.Addr():
+	default:
+	}
 
 	errc := make(chan error, len(servers))
 	for _, f := range serve {
@@ -218,22 +245,63 @@ func (a *App) Run(ctx context.Context) error {
 		return fmt.Errorf("server: %w", err)
 	case <-ctx.Done():
 	}
-	slog.Info("shutting down: finishing in-flight requests")
-	shutdownCtx, stop := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
-	defer stop()
-	var errs []error
-	for _, srv := range servers {
-		if err := srv.Shutdown(shutdownCtx); err != nil {
-			errs = append(errs, fmt.Errorf("server: shutdown: %w", err))
+	return a.shutdown(servers, errc, hardStop)
+}
+
+// errShutdownTimeout is the cause of the contexts that a shutdown cancels.
+var errShutdownTimeout = errors.New("server: shutdown timeout reached")
+
+// shutdown drains the servers: readiness turns 503 at once, listeners close,
+// requests in flight get until the shutdown timeout less a grace period; then
+// hardStop cancels them (they answer 503 with Retry-After) and the grace
+// period lets those answers go out before the last connections are closed.
+func (a *App) shutdown(servers []*http.Server, errc <-chan error, hardStop context.CancelCauseFunc) error {
+	a.draining.Store(true)
+	timeout := a.shutdownTimeout()
+	grace := min(timeout/5, 5*time.Second)
+	slog.Info("shutting down: finishing in-flight requests", "timeout", timeout)
+	drain := func(d time.Duration) bool {
+		ctx, stop := context.WithTimeout(context.Background(), d)
+		defer stop()
+		var wg sync.WaitGroup
+		for _, srv := range servers {
+			wg.Go(func() { _ = srv.Shutdown(ctx) })
+		}
+		wg.Wait()
+		return ctx.Err() == nil
+	}
+	if !drain(timeout - grace) {
+		slog.Warn("shutting down: cancelling requests still running; they answer 503", "after", timeout-grace)
+		hardStop(errShutdownTimeout)
+		if !drain(grace) {
+			slog.Warn("shutting down: closing connections whose requests did not end")
+			for _, srv := range servers {
+				_ = srv.Close()
+			}
 		}
 	}
+	hardStop(errShutdownTimeout) // workers' current items too, if still running
+	var errs []error
 	for range servers {
 		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, fmt.Errorf("server: %w", err))
 		}
 	}
+	slog.Info("shut down")
 	return errors.Join(errs...)
 }
+
+// shutdownTimeout is how long a shutdown may take (WORKRATE_SHUTDOWN_TIMEOUT).
+func (a *App) shutdownTimeout() time.Duration {
+	if a.cfg.ShutdownTimeout > 0 {
+		return a.cfg.ShutdownTimeout
+	}
+	return DefaultShutdownTimeout
+}
+
+// Listening delivers the plain listener's address once Run listens (tests
+// that let the system choose a port learn it here).
+func (a *App) Listening() <-chan net.Addr { return a.listening }
 
 func (a *App) newServer(ctx context.Context, h http.Handler) *http.Server {
 	return &http.Server{

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,60 +45,98 @@ type Config struct {
 	// DomainCheckInterval is how often the background checker looks for
 	// custom domains whose DNS check is due.
 	DomainCheckInterval time.Duration
+	// ShutdownTimeout bounds a shutdown: requests still running near its end
+	// are cancelled and answered 503 (WORKRATE_SHUTDOWN_TIMEOUT).
+	ShutdownTimeout time.Duration
 	// DisableHTTPChallenge and DisableTLSALPNChallenge leave one ACME
 	// challenge type out (for a platform reachable on one port only; tests).
 	DisableHTTPChallenge    bool
 	DisableTLSALPNChallenge bool
 }
 
-// env returns the variable's value or def.
-func env(name, def string) string {
+// DefaultShutdownTimeout is how long a shutdown waits for requests in flight.
+const DefaultShutdownTimeout = 25 * time.Second
+
+// environment reads WORKRATE_* variables as strictly as the flags read their
+// arguments: a value that does not parse is remembered, naming the variable
+// and the value, and stops the start instead of falling back to the default.
+type environment struct {
+	errs []error
+}
+
+// string returns the variable's value, or def when it is not set.
+func (e *environment) string(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok {
 		return v
 	}
 	return def
 }
 
-func envDuration(name string, def time.Duration) time.Duration {
-	if v := os.Getenv(name); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
+// duration parses the variable like a duration flag (90s, 15m, 2h).
+func (e *environment) duration(name string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return def
 	}
-	return def
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q is not a duration: write it with a unit, like 90s, 15m or 2h", name, v))
+		return def
+	}
+	return d
+}
+
+// bool parses the variable like a boolean flag (true, false, 1, 0).
+func (e *environment) bool(name string, def bool) bool {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q is not a boolean: write true or false", name, v))
+		return def
+	}
+	return b
 }
 
 // RegisterFlags declares a flag beside each variable, defaulting to the
 // environment's value, and returns a function that finishes the Config once
-// the flags are parsed.
+// the flags are parsed. A variable whose value does not parse makes that
+// function fail, naming the variable and the value.
 func RegisterFlags(fs *flag.FlagSet) func() (Config, error) {
 	var c Config
-	fs.StringVar(&c.DatabaseURL, "database-url", env("WORKRATE_DATABASE_URL", store.DefaultURL), "postgres://… or sqlite://PATH (WORKRATE_DATABASE_URL)")
-	fs.StringVar(&c.DirectURL, "database-direct-url", env("WORKRATE_DATABASE_DIRECT_URL", ""), "PostgreSQL URL that bypasses a transaction-pooling PgBouncer, for LISTEN/NOTIFY and locks (WORKRATE_DATABASE_DIRECT_URL; default the database URL)")
-	fs.StringVar(&c.HTTPAddr, "http-addr", env("WORKRATE_HTTP_ADDR", ":8080"), "plain HTTP listener (WORKRATE_HTTP_ADDR)")
-	fs.StringVar(&c.HTTPSAddr, "https-addr", env("WORKRATE_HTTPS_ADDR", ""), "TLS listener; empty means TLS is off (WORKRATE_HTTPS_ADDR)")
-	fs.StringVar(&c.PlatformHost, "platform-host", env("WORKRATE_PLATFORM_HOST", "localhost"), "the platform's own host (WORKRATE_PLATFORM_HOST)")
-	fs.StringVar(&c.AgencyDomain, "agency-domain", env("WORKRATE_AGENCY_DOMAIN", "localhost"), "agencies get <slug>.<this> (WORKRATE_AGENCY_DOMAIN)")
-	fs.StringVar(&c.PlatformName, "platform-name", env("WORKRATE_PLATFORM_NAME", "WorkRate"), "name shown where no white label applies (WORKRATE_PLATFORM_NAME)")
-	fs.StringVar(&c.ACMECA, "acme-ca", env("WORKRATE_ACME_CA", "https://acme-v02.api.letsencrypt.org/directory"), "ACME directory URL (WORKRATE_ACME_CA)")
-	fs.StringVar(&c.ACMEEmail, "acme-email", env("WORKRATE_ACME_EMAIL", ""), "ACME account email (WORKRATE_ACME_EMAIL)")
-	fs.StringVar(&c.ACMECARoot, "acme-ca-root", env("WORKRATE_ACME_CA_ROOT", ""), "PEM file of an extra root to trust for the ACME CA (WORKRATE_ACME_CA_ROOT)")
-	fs.StringVar(&c.CNAMETarget, "cname-target", env("WORKRATE_CNAME_TARGET", ""), "host that custom domains point their CNAME at (WORKRATE_CNAME_TARGET; default the platform host)")
-	fs.StringVar(&c.DNSResolver, "dns-resolver", env("WORKRATE_DNS_RESOLVER", ""), "host:port of the DNS server used to verify domains (WORKRATE_DNS_RESOLVER; default the system's)")
-	fs.StringVar(&c.TLSCert, "tls-cert", env("WORKRATE_TLS_CERT", ""), "certificate PEM for the platform's own names, e.g. a wildcard (WORKRATE_TLS_CERT)")
-	fs.StringVar(&c.TLSKey, "tls-key", env("WORKRATE_TLS_KEY", ""), "key PEM for WORKRATE_TLS_CERT (WORKRATE_TLS_KEY)")
-	fs.StringVar(&c.SecretKey, "secret-key", env("WORKRATE_SECRET_KEY", ""), "key that encrypts secrets at rest (WORKRATE_SECRET_KEY)")
-	fs.BoolVar(&c.ProxyProtocol, "proxy-protocol", os.Getenv("WORKRATE_PROXY_PROTOCOL") == "true" || os.Getenv("WORKRATE_PROXY_PROTOCOL") == "1", "expect a PROXY protocol header on connections from the trusted proxies (WORKRATE_PROXY_PROTOCOL)")
-	proxies := fs.String("trusted-proxies", env("WORKRATE_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs whose X-Forwarded-* headers are believed (WORKRATE_TRUSTED_PROXIES)")
-	fs.DurationVar(&c.TempPasswordTTL, "temp-password-ttl", envDuration("WORKRATE_TEMP_PASSWORD_TTL", 7*24*time.Hour), "how long a temporary portal password works (WORKRATE_TEMP_PASSWORD_TTL)")
-	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration("WORKRATE_SESSION_IDLE", 2*time.Hour), "sessions end after this long unused (WORKRATE_SESSION_IDLE)")
-	fs.DurationVar(&c.SessionMax, "session-max", envDuration("WORKRATE_SESSION_MAX", 7*24*time.Hour), "sessions end after this long in all (WORKRATE_SESSION_MAX)")
-	fs.DurationVar(&c.DomainCheckInterval, "domain-check-interval", envDuration("WORKRATE_DOMAIN_CHECK_INTERVAL", 10*time.Second), "how often due DNS checks of custom domains run (WORKRATE_DOMAIN_CHECK_INTERVAL)")
-	fs.DurationVar(&c.TenantRefresh, "tenant-refresh", envDuration("WORKRATE_TENANT_REFRESH", 2*time.Second), "how often host changes made elsewhere are picked up (WORKRATE_TENANT_REFRESH)")
+	var e environment
+	fs.StringVar(&c.DatabaseURL, "database-url", e.string("WORKRATE_DATABASE_URL", store.DefaultURL), "postgres://… or sqlite://PATH (WORKRATE_DATABASE_URL)")
+	fs.StringVar(&c.DirectURL, "database-direct-url", e.string("WORKRATE_DATABASE_DIRECT_URL", ""), "PostgreSQL URL that bypasses a transaction-pooling PgBouncer, for LISTEN/NOTIFY and locks (WORKRATE_DATABASE_DIRECT_URL; default the database URL)")
+	fs.StringVar(&c.HTTPAddr, "http-addr", e.string("WORKRATE_HTTP_ADDR", ":8080"), "plain HTTP listener (WORKRATE_HTTP_ADDR)")
+	fs.StringVar(&c.HTTPSAddr, "https-addr", e.string("WORKRATE_HTTPS_ADDR", ""), "TLS listener; empty means TLS is off (WORKRATE_HTTPS_ADDR)")
+	fs.StringVar(&c.PlatformHost, "platform-host", e.string("WORKRATE_PLATFORM_HOST", "localhost"), "the platform's own host (WORKRATE_PLATFORM_HOST)")
+	fs.StringVar(&c.AgencyDomain, "agency-domain", e.string("WORKRATE_AGENCY_DOMAIN", "localhost"), "agencies get <slug>.<this> (WORKRATE_AGENCY_DOMAIN)")
+	fs.StringVar(&c.PlatformName, "platform-name", e.string("WORKRATE_PLATFORM_NAME", "WorkRate"), "name shown where no white label applies (WORKRATE_PLATFORM_NAME)")
+	fs.StringVar(&c.ACMECA, "acme-ca", e.string("WORKRATE_ACME_CA", "https://acme-v02.api.letsencrypt.org/directory"), "ACME directory URL (WORKRATE_ACME_CA)")
+	fs.StringVar(&c.ACMEEmail, "acme-email", e.string("WORKRATE_ACME_EMAIL", ""), "ACME account email (WORKRATE_ACME_EMAIL)")
+	fs.StringVar(&c.ACMECARoot, "acme-ca-root", e.string("WORKRATE_ACME_CA_ROOT", ""), "PEM file of an extra root to trust for the ACME CA (WORKRATE_ACME_CA_ROOT)")
+	fs.StringVar(&c.CNAMETarget, "cname-target", e.string("WORKRATE_CNAME_TARGET", ""), "host that custom domains point their CNAME at (WORKRATE_CNAME_TARGET; default the platform host)")
+	fs.StringVar(&c.DNSResolver, "dns-resolver", e.string("WORKRATE_DNS_RESOLVER", ""), "host:port of the DNS server used to verify domains (WORKRATE_DNS_RESOLVER; default the system's)")
+	fs.StringVar(&c.TLSCert, "tls-cert", e.string("WORKRATE_TLS_CERT", ""), "certificate PEM for the platform's own names, e.g. a wildcard (WORKRATE_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", e.string("WORKRATE_TLS_KEY", ""), "key PEM for WORKRATE_TLS_CERT (WORKRATE_TLS_KEY)")
+	fs.StringVar(&c.SecretKey, "secret-key", e.string("WORKRATE_SECRET_KEY", ""), "key that encrypts secrets at rest (WORKRATE_SECRET_KEY)")
+	fs.BoolVar(&c.ProxyProtocol, "proxy-protocol", e.bool("WORKRATE_PROXY_PROTOCOL", false), "expect a PROXY protocol header on connections from the trusted proxies (WORKRATE_PROXY_PROTOCOL)")
+	proxies := fs.String("trusted-proxies", e.string("WORKRATE_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs whose X-Forwarded-* headers are believed (WORKRATE_TRUSTED_PROXIES)")
+	fs.DurationVar(&c.TempPasswordTTL, "temp-password-ttl", e.duration("WORKRATE_TEMP_PASSWORD_TTL", 7*24*time.Hour), "how long a temporary portal password works (WORKRATE_TEMP_PASSWORD_TTL)")
+	fs.DurationVar(&c.SessionIdle, "session-idle", e.duration("WORKRATE_SESSION_IDLE", 2*time.Hour), "sessions end after this long unused (WORKRATE_SESSION_IDLE)")
+	fs.DurationVar(&c.SessionMax, "session-max", e.duration("WORKRATE_SESSION_MAX", 7*24*time.Hour), "sessions end after this long in all (WORKRATE_SESSION_MAX)")
+	fs.DurationVar(&c.DomainCheckInterval, "domain-check-interval", e.duration("WORKRATE_DOMAIN_CHECK_INTERVAL", 10*time.Second), "how often due DNS checks of custom domains run (WORKRATE_DOMAIN_CHECK_INTERVAL)")
+	fs.DurationVar(&c.TenantRefresh, "tenant-refresh", e.duration("WORKRATE_TENANT_REFRESH", 2*time.Second), "how often host changes made elsewhere are picked up (WORKRATE_TENANT_REFRESH)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", e.duration("WORKRATE_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout), "on SIGTERM, how long requests in flight may take before they are cancelled and answered 503 (WORKRATE_SHUTDOWN_TIMEOUT)")
 	return func() (Config, error) {
+		if err := errors.Join(e.errs...); err != nil {
+			return Config{}, err
+		}
 		p, err := ParseProxies(*proxies)
 		if err != nil {
-			return Config{}, err
+			return Config{}, fmt.Errorf("WORKRATE_TRUSTED_PROXIES (--trusted-proxies): %w", err)
 		}
 		c.TrustedProxies = p
 		return c, c.validate()
@@ -146,8 +185,20 @@ func (c *Config) validate() error {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return errors.New("WORKRATE_TLS_CERT and WORKRATE_TLS_KEY go together")
 	}
-	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.TempPasswordTTL <= 0 {
-		return errors.New("session and password durations must be positive")
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"WORKRATE_SESSION_IDLE (--session-idle)", c.SessionIdle},
+		{"WORKRATE_SESSION_MAX (--session-max)", c.SessionMax},
+		{"WORKRATE_TEMP_PASSWORD_TTL (--temp-password-ttl)", c.TempPasswordTTL},
+		{"WORKRATE_TENANT_REFRESH (--tenant-refresh)", c.TenantRefresh},
+		{"WORKRATE_DOMAIN_CHECK_INTERVAL (--domain-check-interval)", c.DomainCheckInterval},
+		{"WORKRATE_SHUTDOWN_TIMEOUT (--shutdown-timeout)", c.ShutdownTimeout},
+	} {
+		if d.v <= 0 {
+			return fmt.Errorf("%s must be positive, not %s", d.name, d.v)
+		}
 	}
 	return nil
 }

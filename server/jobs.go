@@ -19,24 +19,31 @@ const cleanupKey = 7_302_019_412
 // attemptsKept is how long sign-in attempts stay for troubleshooting.
 const attemptsKept = 30 * 24 * time.Hour
 
-// runCleanup removes ended sessions and old sign-in attempts every interval.
-// Every instance runs it; on PostgreSQL a transaction-scoped advisory lock makes
-// the others skip a round that one instance is already doing.
-func (a *App) runCleanup(ctx context.Context, interval time.Duration) {
+// every runs job now and then every interval until stop ends. Each round
+// runs on work, not on stop, so a shutdown lets the current round finish
+// (work ends only when the shutdown timeout is near); no new round starts.
+// Every instance runs the jobs: they claim or lock what they do.
+func (a *App) every(stop, work context.Context, interval time.Duration, name string, job func(context.Context) error) {
+	if interval <= 0 {
+		interval = 10 * time.Second
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if err := a.cleanup(ctx); err != nil && ctx.Err() == nil {
-			slog.WarnContext(ctx, "cleanup failed", "err", err)
+		if err := job(work); err != nil && work.Err() == nil {
+			slog.WarnContext(work, name+" failed", "err", err)
 		}
 		select {
-		case <-ctx.Done():
+		case <-stop.Done():
 			return
 		case <-t.C:
 		}
 	}
 }
 
+// cleanup removes ended sessions and old sign-in attempts. On PostgreSQL a
+// transaction-scoped advisory lock makes other instances skip a round that
+// one instance is already doing.
 func (a *App) cleanup(ctx context.Context) error {
 	policy := auth.SessionPolicy{Idle: a.cfg.SessionIdle, Max: a.cfg.SessionMax}
 	return a.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -50,10 +51,14 @@ var ErrUnavailable = errors.New("database unavailable")
 
 // Unavailable reports whether err means the database is down or unreachable
 // (refused or dropped connections, timeouts, PostgreSQL shutting down or
-// starting up) rather than a problem with the request.
+// starting up) or that the request ran out of time (its deadline passed, or a
+// shutdown cancelled it), rather than a problem with the request.
 func Unavailable(err error) bool {
 	if err == nil {
 		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
 	}
 	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,10 +67,8 @@ func openSQLite(rawURL string) (*bun.DB, error) {
 	}
 	memory := path == ":memory:" || strings.HasPrefix(path, "file::memory:")
 	if !memory {
-		if dir := filepath.Dir(path); dir != "." {
-			if err := os.MkdirAll(dir, 0o750); err != nil {
-				return nil, fmt.Errorf("store: create database directory: %w", err)
-			}
+		if err := checkSQLitePath(path); err != nil {
+			return nil, err
 		}
 	}
 	// Pragmas in the DSN so that every pooled connection has them.
@@ -89,6 +88,45 @@ func openSQLite(rawURL string) (*bun.DB, error) {
 	}
 	sqldb.SetConnMaxIdleTime(0)
 	return bun.NewDB(sqldb, sqlitedialect.New()), nil
+}
+
+// checkSQLitePath says plainly what is wrong with the path of an SQLite
+// database (a directory where the file should be, a parent that cannot be
+// created, a directory that cannot be written), which the driver would only
+// report later as "out of memory (14)". A missing directory is created.
+func checkSQLitePath(path string) error {
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("store: database directory %s does not exist and cannot be created: %w", dir, err)
+		}
+	case !fi.IsDir():
+		return fmt.Errorf("store: %s is not a directory, so it cannot hold the database %s", dir, path)
+	}
+	fi, err = os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("store: database path %s is a directory; name a file in it, like sqlite://%s", path, filepath.Join(path, "workrate.db"))
+	case err == nil:
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			return fmt.Errorf("store: database file %s cannot be opened for writing (check its owner and mode): %w", path, err)
+		}
+		_ = f.Close()
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("store: database file %s: %w", path, err)
+	}
+	// SQLite creates the -wal and -shm files beside the database: the
+	// directory itself must be writable, not only the file.
+	probe, err := os.CreateTemp(dir, ".workrate-write-check-*")
+	if err != nil {
+		return fmt.Errorf("store: database directory %s is not writable (SQLite keeps the database and its -wal and -shm files there): %w", dir, err)
+	}
+	_ = probe.Close()
+	_ = os.Remove(probe.Name())
+	return nil
 }
 
 // IsPostgres reports whether db speaks PostgreSQL.
