@@ -1,9 +1,7 @@
 package agency
 
 import (
-	"encoding/base64"
 	"errors"
-	"html/template"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -15,14 +13,9 @@ import (
 
 // staffTwoFactorPage is the data of the staff two-factor page (template portal/twofactor).
 type staffTwoFactorPage struct {
+	auth.Enrolment
 	Unavailable bool
 	Required    bool
-	Enabled     bool
-	Remaining   int
-	QR          template.URL
-	Secret      string
-	Issuer      string // the name the authenticator lists the entry under
-	Account     string
 	Codes       []string
 	Error       string
 	Base        string
@@ -33,43 +26,26 @@ type staffTwoFactorPage struct {
 // and the way to turn it off, or the enrolment (begun at once when the agency requires it).
 func (h *Handler) showStaffTwoFactor(c *gin.Context) error {
 	st := staffOf(c)
-	p := staffTwoFactorPage{Required: agencyOf(c).RequireStaffTOTP, Enabled: st.TOTPEnabled}
+	p := staffTwoFactorPage{Required: agencyOf(c).RequireStaffTOTP}
 	if err := h.fillStaffTwoFactor(c, st, &p, p.Required); err != nil {
 		return err
 	}
 	return h.renderStaffTwoFactor(c, http.StatusOK, p)
 }
 
-// fillStaffTwoFactor adds the state of the enrolment to p; begin starts one
-// when none is pending.
+// fillStaffTwoFactor adds the state of the enrolment to p; begin starts
+// one when none is pending.
 func (h *Handler) fillStaffTwoFactor(c *gin.Context, st *auth.Staff, p *staffTwoFactorPage, begin bool) error {
 	if h.box == nil {
 		p.Unavailable = true
 		return nil
 	}
-	if p.Enabled {
-		n, err := h.auth.RemainingRecoveryCodes(c, staffSubject(st))
-		p.Remaining = n
-		return err
-	}
-	secret, err := h.auth.PendingTOTPSecret(c, h.box, staffSubject(st))
-	if errors.Is(err, auth.ErrUnseal) || errors.Is(err, auth.ErrTOTPNotEnrolled) && begin {
-		secret, err = h.auth.BeginTOTPEnrollment(c, h.box, staffSubject(st))
-	}
-	if errors.Is(err, auth.ErrTOTPNotEnrolled) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
 	b, _ := web.BrandOf(c)
-	png, err := auth.QRCodePNG(auth.TOTPURI(b.Name, st.Email, secret), 240)
+	e, err := h.auth.EnrolmentOf(c, h.box, staffSubject(st), st.TOTPEnabled || p.Enabled, begin, b.Name, st.Email)
 	if err != nil {
 		return err
 	}
-	p.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
-	p.Secret = auth.EncodeTOTPSecret(secret)
-	p.Issuer, p.Account = b.Name, st.Email
+	p.Enrolment = *e
 	return nil
 }
 
@@ -128,7 +104,8 @@ func (h *Handler) disableStaffTwoFactor(c *gin.Context) error {
 	if h.box == nil || !st.TOTPEnabled {
 		return redirect(c, staffTwoFactorPath)
 	}
-	p := staffTwoFactorPage{Required: agencyOf(c).RequireStaffTOTP, Enabled: true}
+	p := staffTwoFactorPage{Required: agencyOf(c).RequireStaffTOTP}
+	p.Enabled = true
 	if p.Required {
 		return web.Status(http.StatusForbidden, errors.New("agency: two-factor sign-in is required"))
 	}

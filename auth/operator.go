@@ -20,6 +20,7 @@ type Operator struct {
 	PasswordHash   string     `bun:"password_hash" json:"-"`
 	SessionVersion int        `bun:"session_version" json:"-"`
 	Disabled       bool       `bun:"disabled" json:"disabled"`
+	TOTPEnabled    bool       `bun:"totp_enabled" json:"totp_enabled"`
 	LastLoginAt    *time.Time `bun:"last_login_at" json:"last_login_at,omitempty"`
 	CreatedAt      time.Time  `bun:"created_at" json:"created_at"`
 }

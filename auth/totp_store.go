@@ -22,16 +22,17 @@ var (
 )
 
 // TOTPSubject names whose second factor is meant: a staff member (staff_users)
-// or a client's portal account (portal_accounts), always within its agency.
+// or a client's portal account (portal_accounts), always within its agency,
+// or a platform operator (operators, who belong to no agency).
 type TOTPSubject struct {
-	Kind     string // KindStaff or KindClient
-	AgencyID string
+	Kind     string // KindStaff, KindClient or KindOperator
+	AgencyID string // empty for an operator
 	ID       string
 }
 
 // table returns the subject's table, checking the subject is complete.
 func (s TOTPSubject) table() (string, error) {
-	if s.AgencyID == "" || s.ID == "" {
+	if s.ID == "" || s.AgencyID == "" && s.Kind != KindOperator {
 		return "", fmt.Errorf("auth: two-factor subject without agency or id: %w", store.ErrNotFound)
 	}
 	switch s.Kind {
@@ -39,8 +40,30 @@ func (s TOTPSubject) table() (string, error) {
 		return "staff_users", nil
 	case KindClient:
 		return "portal_accounts", nil
+	case KindOperator:
+		return "operators", nil
 	}
-	return "", fmt.Errorf("auth: two-factor sign-in for %q accounts: want %q or %q", s.Kind, KindStaff, KindClient)
+	return "", fmt.Errorf("auth: two-factor sign-in for %q accounts: want %q, %q or %q", s.Kind, KindStaff, KindClient, KindOperator)
+}
+
+// where is the condition that picks the subject's row, and more.
+func (s TOTPSubject) where(more string) string {
+	w := "agency_id = ? AND id = ?"
+	if s.Kind == KindOperator {
+		w = "id = ?"
+	}
+	if more != "" {
+		w += " AND " + more
+	}
+	return w
+}
+
+// args are the arguments of where, then more.
+func (s TOTPSubject) args(more ...any) []any {
+	if s.Kind == KindOperator {
+		return append([]any{s.ID}, more...)
+	}
+	return append([]any{s.AgencyID, s.ID}, more...)
 }
 
 // owner binds a sealed secret to its row: a sealed secret copied onto
@@ -77,7 +100,7 @@ func (st *Store) totpState(ctx context.Context, s TOTPSubject) (*totpState, erro
 	}
 	var ts totpState
 	err = st.db.NewSelect().Table(table).Column("totp_secret", "totp_enabled", "totp_last_step").
-		Where("agency_id = ? AND id = ?", s.AgencyID, s.ID).Scan(ctx, &ts.secret, &ts.enabled, &ts.lastStep)
+		Where(s.where(""), s.args()...).Scan(ctx, &ts.secret, &ts.enabled, &ts.lastStep)
 	if err != nil {
 		return nil, fmt.Errorf("auth: two-factor state of %s %s: %w", s.Kind, s.ID, store.Translate(err))
 	}
@@ -103,7 +126,7 @@ func (st *Store) BeginTOTPEnrollment(ctx context.Context, box *SecretBox, s TOTP
 	}
 	res, err := st.db.NewUpdate().Table(table).
 		Set("totp_secret = ?", sealed).Set("totp_last_step = 0").Set("updated_at = ?", store.Now()).
-		Where("agency_id = ? AND id = ? AND totp_enabled = ?", s.AgencyID, s.ID, false).Exec(ctx)
+		Where(s.where("totp_enabled = ?"), s.args(false)...).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("auth: begin two-factor enrolment of %s %s: %w", s.Kind, s.ID, store.Translate(err))
 	}
@@ -154,7 +177,7 @@ func (st *Store) ConfirmTOTPEnrollment(ctx context.Context, box *SecretBox, s TO
 		// with the same code, only one turns it on.
 		res, err := tx.NewUpdate().Table(table).
 			Set("totp_enabled = ?", true).Set("totp_last_step = ?", step).Set("updated_at = ?", store.Now()).
-			Where("agency_id = ? AND id = ? AND totp_enabled = ? AND totp_last_step < ?", s.AgencyID, s.ID, false, step).Exec(ctx)
+			Where(s.where("totp_enabled = ? AND totp_last_step < ?"), s.args(false, step)...).Exec(ctx)
 		if err != nil {
 			return store.Translate(err)
 		}
@@ -229,7 +252,7 @@ func (st *Store) verifySecondFactor(ctx context.Context, box *SecretBox, s TOTPS
 			return false, fmt.Errorf("auth: verify second factor of %s %s: %w", s.Kind, s.ID, ErrBadCode)
 		}
 		res, err := st.db.NewUpdate().Table(table).Set("totp_last_step = ?", step).
-			Where("agency_id = ? AND id = ? AND totp_enabled = ? AND totp_last_step < ?", s.AgencyID, s.ID, true, step).Exec(ctx)
+			Where(s.where("totp_enabled = ? AND totp_last_step < ?"), s.args(true, step)...).Exec(ctx)
 		if err != nil {
 			return false, fmt.Errorf("auth: record second factor step: %w", store.Translate(err))
 		}
@@ -283,7 +306,7 @@ func (st *Store) clearTOTP(ctx context.Context, s TOTPSubject) error {
 	}
 	res, err := st.db.NewUpdate().Table(table).
 		Set("totp_secret = NULL").Set("totp_enabled = ?", false).Set("totp_last_step = 0").Set("updated_at = ?", store.Now()).
-		Where("agency_id = ? AND id = ?", s.AgencyID, s.ID).Exec(ctx)
+		Where(s.where(""), s.args()...).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("auth: clear two-factor sign-in of %s %s: %w", s.Kind, s.ID, store.Translate(err))
 	}

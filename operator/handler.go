@@ -27,6 +27,10 @@ type Deps struct {
 	Hashes   *auth.HashPool
 	Sessions auth.SessionPolicy
 	Domains  *certs.Domains
+	// Box seals two-factor secrets; nil when no secret key is configured.
+	Box *auth.SecretBox
+	// RequireTwoFactor makes every operator enrol before the console opens.
+	RequireTwoFactor bool
 }
 
 // Handler serves the console's pages.
@@ -41,13 +45,17 @@ type Handler struct {
 	domains  *certs.Domains
 	auth     *auth.Store
 	tenants  *tenant.Store
+	box      *auth.SecretBox
+	// requireTwoFactor: every operator signs in with a second factor.
+	requireTwoFactor bool
 }
 
 // New returns the console's handler.
 func New(d Deps) *Handler {
 	return &Handler{
 		db: d.DB, resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle, hashes: d.Hashes,
-		gate: auth.NewGate(d.DB, d.Hashes, nil), sessions: d.Sessions, domains: d.Domains, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
+		gate: auth.NewGate(d.DB, d.Hashes, d.Box), sessions: d.Sessions, domains: d.Domains, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
+		box: d.Box, requireTwoFactor: d.RequireTwoFactor,
 	}
 }
 
@@ -78,17 +86,21 @@ func (h *Handler) localizer(c *gin.Context) *locale.Localizer {
 // render shows a signed-in console page with the console's navigation.
 func (h *Handler) render(c *gin.Context, status int, page, titleID string, data any) error {
 	l := h.localizer(c)
-	v := web.View{
-		Title: l.T(titleID), Surface: web.SurfaceOperator, Data: data,
-		Nav: []web.NavItem{
-			{Label: l.T("operator.nav.agencies"), Href: "/operator/agencies", Active: page == "operator/agencies"},
-			{Label: l.T("operator.nav.domains"), Href: "/operator/domains", Active: page == "operator/domains"},
-		},
-	}
+	v := web.View{Title: l.T(titleID), Surface: web.SurfaceOperator, Data: data, Nav: h.nav(c, page)}
 	if id, ok := notices[c.Query("done")]; ok {
 		v.Flash = l.T(id)
 	}
 	return h.renderer.HTML(c, status, page, v)
+}
+
+// nav is the console's navigation; page marks the active item.
+func (h *Handler) nav(c *gin.Context, page string) []web.NavItem {
+	l := h.localizer(c)
+	return []web.NavItem{
+		{Label: l.T("operator.nav.agencies"), Href: "/operator/agencies", Active: page == "operator/agencies"},
+		{Label: l.T("operator.nav.domains"), Href: "/operator/domains", Active: page == "operator/domains"},
+		{Label: l.T("twofactor.title"), Href: twoFactorPath, Active: page == twoFactorPath},
+	}
 }
 
 // notices are the confirmations shown after an action (?done=…).

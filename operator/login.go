@@ -2,6 +2,7 @@ package operator
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -91,17 +92,13 @@ func (h *Handler) login(c *gin.Context) error {
 	default:
 		return err
 	}
-	if old := auth.SessionToken(c.Request); old != "" {
-		if err := h.auth.DeleteSession(c, old); err != nil {
-			return err
-		}
+	if op.TOTPEnabled && h.box == nil {
+		slog.ErrorContext(c, "operator with two-factor sign-in cannot complete sign-in: WORKRATE_SECRET_KEY is not set", "operator", op.ID)
+		form.Error = h.localizer(c).T("twofactor.unavailable")
+		return h.renderLogin(c, http.StatusServiceUnavailable, form)
 	}
-	token, err := h.auth.CreateSession(c, &auth.Session{
-		Kind: auth.KindOperator, SubjectID: op.ID, Host: host, SessionVersion: op.SessionVersion,
-	}, h.sessions)
-	if err != nil {
+	if err := h.startSession(c, op, op.TOTPEnabled); err != nil {
 		return err
 	}
-	auth.SetSessionCookie(c.Writer, c.Request, token)
-	return redirect(c, safeNext(form.Next))
+	return h.afterPassword(c, op, form.Next)
 }

@@ -10,6 +10,12 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	op.POST("/logout", h.page(h.logout))
 
 	in := op.Group("", h.requireOperator)
+	in.GET("/login/code", h.page(h.showCode))
+	in.POST("/login/code", h.page(h.verifyCode))
+	in.GET("/two-factor", h.page(h.showTwoFactor))
+	in.POST("/two-factor/start", h.page(h.startTwoFactor))
+	in.POST("/two-factor/confirm", h.page(h.confirmTwoFactor))
+	in.POST("/two-factor/disable", h.page(h.disableTwoFactor))
 	in.GET("", h.page(h.showHome))
 	in.GET("/agencies", h.page(h.showAgencies))
 	in.POST("/agencies", h.page(h.createAgency))

@@ -2,6 +2,7 @@ package operator
 
 import (
 	"fmt"
+	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -10,7 +11,25 @@ import (
 	"workrate/web"
 )
 
-const operatorKey = "workrate.operator"
+// Context keys of the signed-in operator and their session.
+const (
+	operatorKey        = "workrate.operator"
+	operatorSessionKey = "workrate.operator.session"
+)
+
+// operatorOf returns the signed-in operator (set by requireOperator).
+func operatorOf(c *gin.Context) *auth.Operator {
+	v, _ := c.Get(operatorKey)
+	op, _ := v.(*auth.Operator)
+	return op
+}
+
+// sessionOf returns the signed-in operator's session (set by requireOperator).
+func sessionOf(c *gin.Context) *auth.Session {
+	v, _ := c.Get(operatorSessionKey)
+	sess, _ := v.(*auth.Session)
+	return sess
+}
 
 // requireOperator lets a request through only with a live operator session
 // of this host (the visitor, re-checked on every request, so a session whose
@@ -27,7 +46,13 @@ func (h *Handler) requireOperator(c *gin.Context) {
 		web.ToSignIn(c, "/operator/login")
 		return
 	}
+	if target := h.operatorGate(v.Operator, v.Session, c.Request.URL.Path); target != "" {
+		c.Abort()
+		c.Redirect(http.StatusSeeOther, target)
+		return
+	}
 	c.Set(operatorKey, v.Operator)
+	c.Set(operatorSessionKey, v.Session)
 	web.SetViewer(c, &web.Viewer{Name: v.Operator.Email, Kind: auth.KindOperator})
 	c.Next()
 }

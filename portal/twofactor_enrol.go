@@ -1,10 +1,7 @@
 package portal
 
 import (
-	"encoding/base64"
 	"errors"
-	"html/template"
-	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -22,30 +19,13 @@ const twoFactorPath = "/two-factor"
 
 // twoFactorPage is the data of the two-factor page.
 type twoFactorPage struct {
-	Unavailable bool         // no secret key configured
-	Required    bool         // the agency requires two-factor sign-in
-	Enabled     bool         // the client's authenticator is set up
-	Remaining   int          // unused recovery codes
-	QR          template.URL // data: URL of the QR code while enrolling
-	Secret      string
-	Issuer      string   // the name the authenticator lists the entry under
-	Account     string   // the secret as text while enrolling
+	auth.Enrolment
+	Unavailable bool     // no secret key configured
+	Required    bool     // the agency requires two-factor sign-in
 	Codes       []string // recovery codes, shown once after confirmation
 	Error       string
 	Base        string // where the page's forms post: Base+"/start", "/confirm", "/disable"
 	Home        string // where "Continue" leads
-}
-
-// enrolment returns the QR code and text of an authenticator entry for the
-// secret: issuer is the brand's name (the agency's platform name on
-// white-labelled hosts), account the login email.
-func enrolment(c *gin.Context, email string, secret []byte) (template.URL, string, error) {
-	b, _ := web.BrandOf(c)
-	png, err := auth.QRCodePNG(auth.TOTPURI(b.Name, email, secret), 240)
-	if err != nil {
-		return "", "", err
-	}
-	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)), auth.EncodeTOTPSecret(secret), nil
 }
 
 // showTwoFactor shows the client's two-factor sign-in: its state and the way
@@ -58,7 +38,7 @@ func (h *Handler) showTwoFactor(c *gin.Context) error {
 		h.NotFound(c)
 		return nil
 	}
-	p := twoFactorPage{Required: cl.Account.TOTPMode == auth.TOTPRequired, Enabled: cl.Account.TOTPEnabled}
+	p := twoFactorPage{Required: cl.Account.TOTPMode == auth.TOTPRequired}
 	if err := h.fillTwoFactor(c, cl, &p, p.Required && !cl.Preview); err != nil {
 		return err
 	}
@@ -66,37 +46,20 @@ func (h *Handler) showTwoFactor(c *gin.Context) error {
 }
 
 // fillTwoFactor adds the state of the client's enrolment to p; begin starts
-// an enrolment when none is pending.
+// an enrolment when none is pending. The authenticator lists it under the
+// brand's name (the agency's on white-labelled hosts) and the login email.
 func (h *Handler) fillTwoFactor(c *gin.Context, cl *client, p *twoFactorPage, begin bool) error {
 	if h.Box == nil {
 		p.Unavailable = true
 		return nil
 	}
-	if p.Enabled {
-		n, err := h.Auth.RemainingRecoveryCodes(c, cl.subject())
-		p.Remaining = n
-		return err
-	}
-	secret, err := h.Auth.PendingTOTPSecret(c, h.Box, cl.subject())
-	if errors.Is(err, auth.ErrTOTPNotEnrolled) && begin {
-		secret, err = h.Auth.BeginTOTPEnrollment(c, h.Box, cl.subject())
-	}
-	switch {
-	case errors.Is(err, auth.ErrTOTPNotEnrolled):
-		return nil
-	case errors.Is(err, auth.ErrUnseal):
-		// Sealed under another key: start again.
-		slog.ErrorContext(c, "portal: pending two-factor secret does not open; restarting enrolment", "account", cl.Account.ID)
-		if secret, err = h.Auth.BeginTOTPEnrollment(c, h.Box, cl.subject()); err != nil {
-			return err
-		}
-	case err != nil:
-		return err
-	}
-	p.QR, p.Secret, err = enrolment(c, cl.Account.LoginEmail, secret)
 	b, _ := web.BrandOf(c)
-	p.Issuer, p.Account = b.Name, cl.Account.LoginEmail
-	return err
+	e, err := h.Auth.EnrolmentOf(c, h.Box, cl.subject(), cl.Account.TOTPEnabled || p.Enabled, begin, b.Name, cl.Account.LoginEmail)
+	if err != nil {
+		return err
+	}
+	p.Enrolment = *e
+	return nil
 }
 
 func (h *Handler) renderTwoFactor(c *gin.Context, status int, p twoFactorPage) error {
@@ -162,7 +125,8 @@ func (h *Handler) disableTwoFactor(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, twoFactorPath)
 		return nil
 	}
-	p := twoFactorPage{Required: cl.Account.TOTPMode == auth.TOTPRequired, Enabled: true}
+	p := twoFactorPage{Required: cl.Account.TOTPMode == auth.TOTPRequired}
+	p.Enabled = true
 	if p.Required {
 		return web.Status(http.StatusForbidden, errors.New("portal: two-factor sign-in is required"))
 	}

@@ -120,6 +120,7 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 	a.operator = operator.New(operator.Deps{
 		DB: db, Resolver: resolver, Renderer: renderer, Bundle: bundle, Hashes: a.hashes,
 		Sessions: a.sessionPolicy(), Domains: a.domains,
+		Box: box, RequireTwoFactor: cfg.OperatorTwoFactor == "required",
 	})
 	a.visitors = &visitor.Loader{Auth: a.auth, Resolver: resolver, Sessions: a.sessionPolicy()}
 	a.engine = a.routes()

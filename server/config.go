@@ -36,10 +36,13 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// ProxyProtocol expects a PROXY protocol header (v1 or v2) on connections
 	// from TrustedProxies: the client's address behind a TCP load balancer.
-	ProxyProtocol   bool
-	TempPasswordTTL time.Duration
-	SessionIdle     time.Duration
-	SessionMax      time.Duration
+	ProxyProtocol bool
+	// OperatorTwoFactor is "required" (every operator enrols before the
+	// console opens) or "optional" (WORKRATE_OPERATOR_2FA).
+	OperatorTwoFactor string
+	TempPasswordTTL   time.Duration
+	SessionIdle       time.Duration
+	SessionMax        time.Duration
 	// TenantRefresh is how often changes made by other processes reach the host map.
 	TenantRefresh time.Duration
 	// DomainCheckInterval is how often the background checker looks for
@@ -123,6 +126,7 @@ func RegisterFlags(fs *flag.FlagSet) func() (Config, error) {
 	fs.StringVar(&c.TLSKey, "tls-key", e.string("WORKRATE_TLS_KEY", ""), "key PEM for WORKRATE_TLS_CERT (WORKRATE_TLS_KEY)")
 	fs.StringVar(&c.SecretKey, "secret-key", e.string("WORKRATE_SECRET_KEY", ""), "key that encrypts secrets at rest (WORKRATE_SECRET_KEY)")
 	fs.BoolVar(&c.ProxyProtocol, "proxy-protocol", e.bool("WORKRATE_PROXY_PROTOCOL", false), "expect a PROXY protocol header on connections from the trusted proxies (WORKRATE_PROXY_PROTOCOL)")
+	fs.StringVar(&c.OperatorTwoFactor, "operator-2fa", e.string("WORKRATE_OPERATOR_2FA", "optional"), "\"required\": every operator signs in with a second factor (WORKRATE_OPERATOR_2FA; default optional)")
 	proxies := fs.String("trusted-proxies", e.string("WORKRATE_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs whose X-Forwarded-* headers are believed (WORKRATE_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.TempPasswordTTL, "temp-password-ttl", e.duration("WORKRATE_TEMP_PASSWORD_TTL", 7*24*time.Hour), "how long a temporary portal password works (WORKRATE_TEMP_PASSWORD_TTL)")
 	fs.DurationVar(&c.SessionIdle, "session-idle", e.duration("WORKRATE_SESSION_IDLE", 2*time.Hour), "sessions end after this long unused (WORKRATE_SESSION_IDLE)")
@@ -172,6 +176,9 @@ func (c *Config) validate() error {
 	}
 	if strings.TrimSpace(c.PlatformName) == "" {
 		return errors.New("platform name must not be empty")
+	}
+	if c.OperatorTwoFactor != "required" && c.OperatorTwoFactor != "optional" {
+		return fmt.Errorf("WORKRATE_OPERATOR_2FA (--operator-2fa) must be \"required\" or \"optional\", not %q", c.OperatorTwoFactor)
 	}
 	if c.ProxyProtocol && len(c.TrustedProxies) == 0 {
 		return errors.New("WORKRATE_PROXY_PROTOCOL needs WORKRATE_TRUSTED_PROXIES: the load balancers' addresses")

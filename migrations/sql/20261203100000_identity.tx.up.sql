@@ -25,3 +25,5 @@ ALTER TABLE operators ADD COLUMN totp_secret BYTEA;
 ALTER TABLE operators ADD COLUMN totp_enabled BOOLEAN NOT NULL DEFAULT FALSE;
 --bun:split
 ALTER TABLE operators ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
+--bun:split
+ALTER TABLE operators ADD COLUMN updated_at TIMESTAMPTZ;
