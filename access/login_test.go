@@ -10,6 +10,7 @@ import (
 	"workrate/access"
 	"workrate/auth"
 	"workrate/migrations/testdb"
+	"workrate/tenant"
 )
 
 func TestLoginReasonsPerAgency(t *testing.T) {
@@ -290,6 +291,53 @@ func TestChangePasswordIsThrottledAndRecorded(t *testing.T) {
 			}
 			if wrong != auth.MaxPairFailures {
 				t.Fatalf("%d wrong current passwords recorded, want %d", wrong, auth.MaxPairFailures)
+			}
+		})
+	}
+}
+
+// On the platform host the right password opens its account whatever the
+// number of agencies holding the email and the account's place among them
+// (only the three oldest were looked at before), and once each account has
+// signed in there, a wrong password costs the same two hashes for one
+// account, for five, and for an unknown email.
+func TestPlatformHostSignInAmongManyAgencies(t *testing.T) {
+	for _, db := range testdb.Each(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			e := newEnv(t, db, time.Hour)
+			ts := tenant.NewStore(db.DB)
+			passwords := map[string]string{}
+			for i := range 5 {
+				ag, err := ts.CreateAgency(ctx, fmt.Sprintf("Agency %d", i), fmt.Sprintf("agency-%d", i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				pw := fmt.Sprintf("secret-of-agency-%d", i)
+				res, err := e.svc.Save(ctx, *ag, e.workspace(t, ag.ID, "Client"), staff, access.Input{Enabled: true,
+					LoginEmail: ptr("many@example.com"), TemporaryPassword: pw, Tools: ptr([]string{"tickets"})})
+				if err != nil {
+					t.Fatal(err)
+				}
+				passwords[res.Account.ID] = pw
+			}
+			if err := e.resolver.Load(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for id, pw := range passwords {
+				a, err := e.login(nil, "many@example.com", pw)
+				if err != nil || a.ID != id {
+					t.Fatalf("the account %s on the platform host: %v", id, err)
+				}
+			}
+			cost := func(email string) int64 {
+				before := e.pool.Checked()
+				if _, err := e.svc.Login(ctx, access.LoginRequest{Email: email, Password: "wrong-password-x", IP: "198.51.100.61", Host: "localhost"}); !errors.Is(err, access.ErrInvalidLogin) {
+					t.Fatalf("%s, wrong password: %v", email, err)
+				}
+				return e.pool.Checked() - before
+			}
+			if many, unknown := cost("many@example.com"), cost("nobody@example.com"); many != 2 || unknown != 2 {
+				t.Fatalf("hashes for a wrong password: %d for five accounts, %d for an unknown email; want 2 and 2", many, unknown)
 			}
 		})
 	}

@@ -232,8 +232,22 @@ func TestSessionBelongsToHostAndAgency(t *testing.T) {
 			s.Browser().Post(acme, "/login", servertest.Values("email", "bravo-only@example.com", "password", "x-x-x-x-x-x"))
 			s.grant(t, s.B, s.B1, "bravo-only@example.com", "bravo-temp-pass-8", "tickets")
 			s.Browser().Post(acme, "/login", servertest.Values("email", "bravo-only@example.com", "password", "bravo-temp-pass-8"))
-			if r := s.Browser().Post("unknown.example.org", "/login", servertest.Values("email", "bravo-only@example.com", "password", "bravo-temp-pass-8")); r.Status != http.StatusNotFound {
-				t.Errorf("sign-in on an unserved host = %d, want 404", r.Status)
+			rows := func() int64 {
+				n, err := db.NewSelect().Table("login_attempts").Count(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			before := rows()
+			for _, method := range []string{http.MethodPost, http.MethodGet, http.MethodPut} {
+				r := s.Browser().Do(method, "unknown.example.org", "/login", strings.NewReader("email=bravo-only%40example.com&password=bravo-temp-pass-8"), "application/x-www-form-urlencoded")
+				if r.Status != http.StatusNotFound {
+					t.Errorf("%s /login on an unserved host = %d, want 404", method, r.Status)
+				}
+			}
+			if after := rows(); after != before {
+				t.Errorf("a sign-in on an unserved host wrote %d attempt rows, want none", after-before)
 			}
 			evs, err := s.App.Access().Events(ctx, s.B.ID, s.B1, 10)
 			if err != nil {
