@@ -18,6 +18,7 @@ import (
 	"workrate/branding"
 	"workrate/certs"
 	"workrate/locale"
+	"workrate/secondfactor"
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
@@ -51,16 +52,18 @@ type Handler struct {
 	bundle   *locale.Bundle
 	hashes   *auth.HashPool
 	gate     *auth.Gate // checks every password and code
-	sessions auth.SessionPolicy
-	domains  *certs.Domains
-	access   *access.Service
-	brands   *branding.Store
-	box      *auth.SecretBox
+	// twoFactor is the staff member's two-factor page (twofactor_enrol.go).
+	twoFactor *secondfactor.Pages
+	sessions  auth.SessionPolicy
+	domains   *certs.Domains
+	access    *access.Service
+	brands    *branding.Store
+	box       *auth.SecretBox
 }
 
 // New builds the handler.
 func New(d Deps) *Handler {
-	return &Handler{
+	h := &Handler{
 		db: d.DB, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
 		work:     workspace.NewStore(d.DB),
 		resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle,
@@ -69,6 +72,8 @@ func New(d Deps) *Handler {
 		brands:  branding.NewStore(d.DB),
 		box:     d.Box,
 	}
+	h.twoFactor = h.twoFactorPages()
+	return h
 }
 
 // page adapts a page handler that returns an error: store.ErrNotFound is the

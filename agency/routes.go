@@ -21,10 +21,10 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	in.POST("/account/password", h.page(h.changePassword))
 	in.GET("/login/code", h.page(h.showStaffCode)) // only a session waiting for its second factor
 	in.POST("/login/code", h.page(h.verifyStaffCode))
-	in.GET("/account/two-factor", h.page(h.showStaffTwoFactor))
-	in.POST("/account/two-factor/start", h.page(h.startStaffTwoFactor))
-	in.POST("/account/two-factor/confirm", h.page(h.confirmStaffTwoFactor))
-	in.POST("/account/two-factor/disable", h.page(h.disableStaffTwoFactor))
+	in.GET("/account/two-factor", h.page(h.twoFactor.Show))
+	in.POST("/account/two-factor/start", h.page(h.twoFactor.Start))
+	in.POST("/account/two-factor/confirm", h.page(h.twoFactor.Confirm))
+	in.POST("/account/two-factor/disable", h.page(h.twoFactor.Disable))
 
 	in.GET("/workspaces", h.page(h.showWorkspaces))
 	in.GET("/workspaces/new", h.page(h.showNewWorkspace))

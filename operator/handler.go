@@ -13,6 +13,7 @@ import (
 	"workrate/auth"
 	"workrate/certs"
 	"workrate/locale"
+	"workrate/secondfactor"
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
@@ -48,15 +49,18 @@ type Handler struct {
 	box      *auth.SecretBox
 	// requireTwoFactor: every operator signs in with a second factor.
 	requireTwoFactor bool
+	twoFactor        *secondfactor.Pages // twofactor.go
 }
 
 // New returns the console's handler.
 func New(d Deps) *Handler {
-	return &Handler{
+	h := &Handler{
 		db: d.DB, resolver: d.Resolver, renderer: d.Renderer, bundle: d.Bundle, hashes: d.Hashes,
 		gate: auth.NewGate(d.DB, d.Hashes, d.Box), sessions: d.Sessions, domains: d.Domains, auth: auth.NewStore(d.DB), tenants: tenant.NewStore(d.DB),
 		box: d.Box, requireTwoFactor: d.RequireTwoFactor,
 	}
+	h.twoFactor = h.twoFactorPages()
+	return h
 }
 
 // pageSize is how many rows a list shows at once.

@@ -11,7 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
-	"workrate/store"
+	"workrate/secondfactor"
 	"workrate/tenant"
 	"workrate/web"
 )
@@ -27,17 +27,6 @@ type codePage struct {
 	Next   string
 	Error  string
 	Action string
-}
-
-// twoFactorPage is the data of the operator's two-factor page (template portal/twofactor).
-type twoFactorPage struct {
-	auth.Enrolment
-	Unavailable bool
-	Required    bool
-	Codes       []string
-	Error       string
-	Base        string
-	Home        string
 }
 
 // subject names an operator for the two-factor store.
@@ -151,111 +140,27 @@ func (h *Handler) signOut(c *gin.Context, path string) error {
 	return redirect(c, path)
 }
 
-// showTwoFactor shows the operator's two-factor sign-in: its state and the
-// way to turn it off, or the enrolment (begun at once when it is required).
-func (h *Handler) showTwoFactor(c *gin.Context) error {
-	p := twoFactorPage{Required: h.requireTwoFactor}
-	if err := h.fillTwoFactor(c, &p, p.Required); err != nil {
-		return err
+// twoFactorPages serves the operator's two-factor page at twoFactorPath, in
+// the console's frame; where the platform requires two-factor sign-in,
+// nothing else opens before the enrolment.
+func (h *Handler) twoFactorPages() *secondfactor.Pages {
+	return &secondfactor.Pages{
+		Store: h.auth, Gate: h.gate, Box: h.box, Base: twoFactorPath, Home: "/operator/agencies",
+		Account: func(c *gin.Context) secondfactor.Account {
+			op, sess := operatorOf(c), sessionOf(c)
+			return secondfactor.Account{Subject: subject(op), Holder: auth.Holder{ID: op.ID},
+				Asker: auth.Asker{Kind: auth.KindOperator, Email: op.Email, IP: c.ClientIP(), Host: sess.Host},
+				Email: op.Email, Enabled: op.TOTPEnabled, Required: h.requireTwoFactor, Begin: h.requireTwoFactor}
+		},
+		Render: func(c *gin.Context, status int, p secondfactor.Page) error {
+			l := h.localizer(c)
+			v := web.View{Title: l.T("twofactor.title"), Surface: web.SurfaceOperator, Data: p}
+			if !p.Required || p.Enabled {
+				v.Nav = h.nav(c, twoFactorPath)
+			} else {
+				v.Flash = l.T("twofactor.operator.required_notice")
+			}
+			return h.renderer.HTML(c, status, "portal/twofactor", v)
+		},
 	}
-	return h.renderTwoFactor(c, http.StatusOK, p)
-}
-
-// fillTwoFactor adds the operator's enrolment to p; begin starts one when
-// none is pending.
-func (h *Handler) fillTwoFactor(c *gin.Context, p *twoFactorPage, begin bool) error {
-	op := operatorOf(c)
-	if h.box == nil {
-		p.Unavailable = true
-		return nil
-	}
-	b, _ := web.BrandOf(c)
-	e, err := h.auth.EnrolmentOf(c, h.box, subject(op), op.TOTPEnabled, begin, b.Name, op.Email)
-	if err != nil {
-		return err
-	}
-	p.Enrolment = *e
-	return nil
-}
-
-func (h *Handler) renderTwoFactor(c *gin.Context, status int, p twoFactorPage) error {
-	p.Base, p.Home = twoFactorPath, "/operator/agencies"
-	c.Header("Cache-Control", "no-store")
-	l := h.localizer(c)
-	v := web.View{Title: l.T("twofactor.title"), Surface: web.SurfaceOperator, Data: p}
-	if !p.Required || p.Enabled {
-		v.Nav = h.nav(c, "")
-	} else {
-		v.Flash = l.T("twofactor.operator.required_notice")
-	}
-	return h.renderer.HTML(c, status, "portal/twofactor", v)
-}
-
-// startTwoFactor begins (or restarts) the operator's enrolment.
-func (h *Handler) startTwoFactor(c *gin.Context) error {
-	if h.box == nil {
-		return redirect(c, twoFactorPath)
-	}
-	if _, err := h.auth.BeginTOTPEnrollment(c, h.box, subject(operatorOf(c))); err != nil && !errors.Is(err, auth.ErrTOTPEnabled) {
-		return err
-	}
-	return redirect(c, twoFactorPath)
-}
-
-// confirmTwoFactor turns two-factor sign-in on with the first code and
-// shows the recovery codes, this once.
-func (h *Handler) confirmTwoFactor(c *gin.Context) error {
-	op := operatorOf(c)
-	if h.box == nil {
-		return redirect(c, twoFactorPath)
-	}
-	p := twoFactorPage{Required: h.requireTwoFactor}
-	codes, err := h.auth.ConfirmTOTPEnrollment(c, h.box, subject(op), c.PostForm("code"), store.Now())
-	switch {
-	case err == nil:
-	case errors.Is(err, auth.ErrBadCode), errors.Is(err, auth.ErrTOTPNotEnrolled):
-		p.Error = h.localizer(c).T("twofactor.code.wrong")
-		if err := h.fillTwoFactor(c, &p, true); err != nil {
-			return err
-		}
-		return h.renderTwoFactor(c, http.StatusUnprocessableEntity, p)
-	case errors.Is(err, auth.ErrTOTPEnabled):
-		return redirect(c, twoFactorPath)
-	default:
-		return err
-	}
-	p.Enabled, p.Codes, p.Remaining = true, codes, len(codes)
-	return h.renderTwoFactor(c, http.StatusOK, p)
-}
-
-// disableTwoFactor turns two-factor sign-in off with a fresh code, checked
-// by the gate, unless the platform requires it.
-func (h *Handler) disableTwoFactor(c *gin.Context) error {
-	op, sess := operatorOf(c), sessionOf(c)
-	if h.box == nil || !op.TOTPEnabled {
-		return redirect(c, twoFactorPath)
-	}
-	if h.requireTwoFactor {
-		return web.Status(http.StatusForbidden, errors.New("operator: two-factor sign-in is required"))
-	}
-	asker := auth.Asker{Kind: auth.KindOperator, Email: op.Email, IP: c.ClientIP(), Host: sess.Host}
-	err := h.gate.TurnOffSecondFactor(c, asker, auth.Holder{ID: op.ID}, subject(op), c.PostForm("code"))
-	var throttled *auth.ThrottledError
-	switch {
-	case err == nil:
-		return redirect(c, twoFactorPath)
-	case errors.Is(err, auth.ErrDenied):
-		p := twoFactorPage{Error: h.localizer(c).T("twofactor.code.wrong")}
-		if err := h.fillTwoFactor(c, &p, false); err != nil {
-			return err
-		}
-		return h.renderTwoFactor(c, http.StatusUnprocessableEntity, p)
-	case errors.As(err, &throttled):
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(throttled.Wait.Seconds()))))
-		return web.Status(http.StatusTooManyRequests, err)
-	case errors.Is(err, auth.ErrBusy):
-		c.Header("Retry-After", "1")
-		return web.Status(http.StatusTooManyRequests, err)
-	}
-	return err
 }

@@ -13,6 +13,7 @@ import (
 	"workrate/access"
 	"workrate/auth"
 	"workrate/locale"
+	"workrate/secondfactor"
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/web"
@@ -47,6 +48,7 @@ type Handler struct {
 	page       func(func(*gin.Context) error) gin.HandlerFunc
 	dashboards dashboardCache
 	secrets    *auth.Gate // the gate: checks second-factor codes
+	twoFactor  *secondfactor.Pages
 }
 
 // New returns the portal's handler.
@@ -54,7 +56,9 @@ func New(d Deps) *Handler {
 	if d.NotFound == nil {
 		d.NotFound = func(c *gin.Context) { d.Renderer.Error(c, http.StatusNotFound) }
 	}
-	return &Handler{Deps: d, page: d.Renderer.Page(store.ErrNotFound), secrets: auth.NewGate(d.Auth.DB(), d.Hashes, d.Box)}
+	h := &Handler{Deps: d, page: d.Renderer.Page(store.ErrNotFound), secrets: auth.NewGate(d.Auth.DB(), d.Hashes, d.Box)}
+	h.twoFactor = h.twoFactorPages()
+	return h
 }
 
 // render fills the portal's frame (surface, nav, viewer, preview) and renders page.

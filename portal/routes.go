@@ -21,9 +21,9 @@ func (h *Handler) Routes(r *gin.RouterGroup) {
 	in.GET(codePath, h.page(h.showCode))
 	in.POST(codePath, h.page(h.verifyCode))
 	in.GET(twoFactorPath, h.page(h.showTwoFactor))
-	in.POST(twoFactorPath+"/start", h.writes, h.page(h.startTwoFactor))
-	in.POST(twoFactorPath+"/confirm", h.writes, h.page(h.confirmTwoFactor))
-	in.POST(twoFactorPath+"/disable", h.writes, h.page(h.disableTwoFactor))
+	in.POST(twoFactorPath+"/start", h.writes, h.page(h.twoFactor.Start))
+	in.POST(twoFactorPath+"/confirm", h.writes, h.page(h.twoFactor.Confirm))
+	in.POST(twoFactorPath+"/disable", h.writes, h.page(h.twoFactor.Disable))
 
 	tickets := in.Group("/tickets", h.requireTool(workspace.ToolTickets))
 	tickets.GET("", h.page(h.showTickets))
