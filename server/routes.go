@@ -19,7 +19,7 @@ func (a *App) routes() *gin.Engine {
 	e.HandleMethodNotAllowed = false // a wrong method is a 404, like a path that never existed
 	e.ContextWithFallback = true
 	_ = e.SetTrustedProxies(prefixStrings(a.proxies))
-	e.Use(a.requestLog(), a.recovery(), securityHeaders(), limitBody(maxBody))
+	e.Use(a.requestLog(), a.recovery(), securityHeaders(), limitBody(maxBody), a.deadline())
 
 	// Any host, before tenant resolution.
 	e.GET("/healthz", a.healthz)

@@ -46,6 +46,13 @@ func Translate(err error) error {
 	return err
 }
 
+// SQLite's primary result codes that Unavailable recognises.
+const (
+	sqliteBusy      = 5
+	sqliteLocked    = 6
+	sqliteInterrupt = 9
+)
+
 // ErrUnavailable means the database could not be reached; requests answer 503.
 var ErrUnavailable = errors.New("database unavailable")
 
@@ -72,8 +79,19 @@ func Unavailable(err error) bool {
 	var pgErr pgdriver.Error
 	if errors.As(err, &pgErr) {
 		switch pgErr.Field('C') {
-		case "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006":
-			// admin shutdown, crash shutdown, cannot connect now, connection exceptions
+		case "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006",
+			"57014", "55P03", "53300":
+			// admin shutdown, crash shutdown, cannot connect now, connection
+			// exceptions, statement cancelled, lock not available, too many connections
+			return true
+		}
+	}
+	var sqliteErr interface{ Code() int }
+	if errors.As(err, &sqliteErr) {
+		switch sqliteErr.Code() & 0xff { // the primary result code
+		case sqliteBusy, sqliteLocked, sqliteInterrupt:
+			// another connection holds the write lock past busy_timeout, or
+			// the statement was interrupted when its context ended
 			return true
 		}
 	}
