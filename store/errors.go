@@ -46,12 +46,31 @@ func Translate(err error) error {
 	return err
 }
 
-// SQLite's primary result codes that Unavailable recognises.
+// SQLite's primary result codes that Unavailable and DiskFull recognise.
 const (
 	sqliteBusy      = 5
 	sqliteLocked    = 6
 	sqliteInterrupt = 9
+	sqliteFull      = 13
 )
+
+// DiskFull reports whether err is a write refused for lack of disk space:
+// SQLite's SQLITE_FULL, PostgreSQL's 53100 (disk_full), or ENOSPC. Such a
+// write did not happen; requests answer 503 and /readyz turns 503.
+func DiskFull(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return pgErr.Field('C') == "53100"
+	}
+	var sqliteErr interface{ Code() int }
+	return errors.As(err, &sqliteErr) && sqliteErr.Code()&0xff == sqliteFull
+}
 
 // ErrUnavailable means the database could not be reached; requests answer 503.
 var ErrUnavailable = errors.New("database unavailable")
@@ -64,7 +83,7 @@ func Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || DiskFull(err) {
 		return true
 	}
 	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) ||

@@ -145,6 +145,19 @@ func Ping(ctx context.Context, db *bun.DB) error {
 	return nil
 }
 
+// ProbeWrite proves that the database accepts a write: it rewrites the one
+// row of health_probes and commits, so a full disk or a read-only database
+// fails it.
+func ProbeWrite(ctx context.Context, db bun.IDB) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, err := db.NewRaw("INSERT INTO health_probes (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at", Now()).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("store: write probe: %w", err)
+	}
+	return nil
+}
+
 // Now is the current time in UTC, truncated to what both databases keep.
 func Now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)
