@@ -72,7 +72,7 @@ func (s *Summarizer) Handle(ctx context.Context, r slog.Record) error {
 	k := s.key(r)
 	st := s.state
 	st.mu.Lock()
-	due := st.due(r.Time)
+	due := st.due(r.Time, false)
 	cur, seen := st.runs[k]
 	switch {
 	case seen:
@@ -93,7 +93,7 @@ func (s *Summarizer) Handle(ctx context.Context, r slog.Record) error {
 // runs it now and then so that the last count of an outage is written too.
 func (s *Summarizer) Flush(ctx context.Context) error {
 	s.state.mu.Lock()
-	due := s.state.due(time.Now())
+	due := s.state.due(time.Now(), false)
 	s.state.mu.Unlock()
 	return flush(ctx, due)
 }
@@ -106,7 +106,7 @@ func (s *Summarizer) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			s.state.mu.Lock()
-			due := s.state.due(time.Now().Add(s.state.interval))
+			due := s.state.due(time.Now(), true)
 			s.state.mu.Unlock()
 			_ = flush(context.Background(), due)
 			return
@@ -116,12 +116,13 @@ func (s *Summarizer) Run(ctx context.Context) {
 	}
 }
 
-// due removes the runs whose interval ended before now and returns the
-// summaries to write for those that held records back. Called with mu held.
-func (st *summaryState) due(now time.Time) []summary {
+// due removes the runs whose interval ended before now (all of them with
+// all set) and returns the summaries to write for those that held records
+// back. Called with mu held.
+func (st *summaryState) due(now time.Time, all bool) []summary {
 	var out []summary
 	for k, r := range st.runs {
-		if now.Sub(r.since) < st.interval {
+		if !all && now.Sub(r.since) < st.interval {
 			continue
 		}
 		delete(st.runs, k)

@@ -41,13 +41,24 @@ func openDB(ctx context.Context, cfg server.Config) (*bun.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := store.Ping(ctx, db); err != nil {
+	// A database still starting (a container started with it, a restart)
+	// is waited for, with backoff, for at most WORKRATE_DB_WAIT.
+	err = store.WaitFor(ctx, db, cfg.DBWait, func(err error, pause time.Duration) {
+		slog.Warn("waiting for the database", "err", err, "retry_in", pause)
+	})
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
-	if _, err := migrate(ctx, cfg); err != nil {
+	applied, err := migrate(ctx, cfg)
+	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if len(applied) > 0 {
+		slog.Info("migrations applied", "count", len(applied), "names", applied)
+	} else {
+		slog.Info("schema up to date: no migration to apply")
 	}
 	return db, nil
 }
