@@ -13,6 +13,9 @@ COPY --from=build --chown=nonroot:nonroot /out/data /data
 WORKDIR /
 USER nonroot:nonroot
 ENV WORKRATE_DATABASE_URL=sqlite:///data/workrate.db
+# The embedded database and its secret.key live here: keep them on a volume,
+# and back them up together.
+VOLUME ["/data"]
 EXPOSE 8080 8443
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["/usr/local/bin/workrate", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/workrate"]

@@ -52,6 +52,7 @@ var tables = []table{
 	{"cert_locks", platform},
 	{"idempotency_keys", transient},
 	{"form_tokens", transient},
+	{"health_probes", transient},
 }
 
 // bookkeeping tables are the migrator's own: never copied as data.

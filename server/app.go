@@ -58,6 +58,8 @@ type App struct {
 
 	// draining is set when shutdown starts: /readyz answers 503 from then on.
 	draining atomic.Bool
+	// writes proves now and then that the database accepts writes (/readyz).
+	writes *writeProbe
 	// listening receives the plain listener's address once Run listens.
 	listening chan net.Addr
 }
@@ -103,6 +105,7 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 		},
 		auth:      auth.NewStore(db),
 		listening: make(chan net.Addr, 1),
+		writes:    &writeProbe{db: db, every: writeProbeEvery},
 	}
 	a.access = access.New(db, a.hashes, resolver, bundle, access.Config{
 		TempPasswordTTL: cfg.TempPasswordTTL, HTTPAddr: cfg.HTTPAddr, HTTPSAddr: cfg.HTTPSAddr,

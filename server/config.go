@@ -48,6 +48,11 @@ type Config struct {
 	// DomainCheckInterval is how often the background checker looks for
 	// custom domains whose DNS check is due.
 	DomainCheckInterval time.Duration
+	// DBWait bounds how long a start waits for an unreachable database (WORKRATE_DB_WAIT).
+	DBWait time.Duration
+	// RequestTimeout is every request's deadline, which reaches the database
+	// (WORKRATE_REQUEST_TIMEOUT).
+	RequestTimeout time.Duration
 	// ShutdownTimeout bounds a shutdown: requests still running near its end
 	// are cancelled and answered 503 (WORKRATE_SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
@@ -133,6 +138,8 @@ func RegisterFlags(fs *flag.FlagSet) func() (Config, error) {
 	fs.DurationVar(&c.SessionMax, "session-max", e.duration("WORKRATE_SESSION_MAX", 7*24*time.Hour), "sessions end after this long in all (WORKRATE_SESSION_MAX)")
 	fs.DurationVar(&c.DomainCheckInterval, "domain-check-interval", e.duration("WORKRATE_DOMAIN_CHECK_INTERVAL", 10*time.Second), "how often due DNS checks of custom domains run (WORKRATE_DOMAIN_CHECK_INTERVAL)")
 	fs.DurationVar(&c.TenantRefresh, "tenant-refresh", e.duration("WORKRATE_TENANT_REFRESH", 2*time.Second), "how often host changes made elsewhere are picked up (WORKRATE_TENANT_REFRESH)")
+	fs.DurationVar(&c.DBWait, "db-wait", e.duration("WORKRATE_DB_WAIT", 60*time.Second), "at start, how long to wait, with backoff, for a database that does not answer yet; 0 does not wait (WORKRATE_DB_WAIT)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", e.duration("WORKRATE_REQUEST_TIMEOUT", DefaultRequestTimeout), "every request's deadline; a database query still running then is cancelled and the request answers 503 (WORKRATE_REQUEST_TIMEOUT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", e.duration("WORKRATE_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout), "on SIGTERM, how long requests in flight may take before they are cancelled and answered 503 (WORKRATE_SHUTDOWN_TIMEOUT)")
 	return func() (Config, error) {
 		if err := errors.Join(e.errs...); err != nil {
@@ -202,10 +209,14 @@ func (c *Config) validate() error {
 		{"WORKRATE_TENANT_REFRESH (--tenant-refresh)", c.TenantRefresh},
 		{"WORKRATE_DOMAIN_CHECK_INTERVAL (--domain-check-interval)", c.DomainCheckInterval},
 		{"WORKRATE_SHUTDOWN_TIMEOUT (--shutdown-timeout)", c.ShutdownTimeout},
+		{"WORKRATE_REQUEST_TIMEOUT (--request-timeout)", c.RequestTimeout},
 	} {
 		if d.v <= 0 {
 			return fmt.Errorf("%s must be positive, not %s", d.name, d.v)
 		}
+	}
+	if c.DBWait < 0 {
+		return fmt.Errorf("WORKRATE_DB_WAIT (--db-wait) must not be negative, not %s", c.DBWait)
 	}
 	return nil
 }

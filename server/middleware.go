@@ -51,8 +51,14 @@ func (a *App) requestLog() gin.HandlerFunc {
 	}
 }
 
+// levelFor is the level of a request's log line: a 503 (database down,
+// deadline passed, shutting down) is a warning, whose cause is logged beside
+// it; any other 5xx is an error.
 func levelFor(status int) slog.Level {
-	if status >= 500 {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		return slog.LevelWarn
+	case status >= 500:
 		return slog.LevelError
 	}
 	return slog.LevelInfo

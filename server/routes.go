@@ -24,7 +24,7 @@ func (a *App) routes() *gin.Engine {
 	_ = e.SetTrustedProxies(prefixStrings(a.proxies))
 	// The scheme first: cookies and HSTS follow what it decides (TLS here, or
 	// X-Forwarded-Proto: https from a trusted proxy and nobody else).
-	e.Use(scheme.Middleware(a.proxies), a.requestLog(), a.recovery(), securityHeaders(), limitBody(maxBody))
+	e.Use(scheme.Middleware(a.proxies), a.requestLog(), a.recovery(), securityHeaders(), limitBody(maxBody), a.deadline())
 
 	// Any host, before tenant resolution.
 	e.GET("/healthz", a.healthz)

@@ -65,13 +65,19 @@ func randomKey() (string, error) {
 }
 
 // loadOrCreateKey reads the key file, creating it (0600) with a random key
-// the first time.
+// the first time. The key is written to a temporary file beside it and then
+// linked into place, so a start that fails halfway (a full disk) leaves no
+// file rather than an empty one, and two processes starting together end up
+// with the same key (the second link fails and reads the first one's).
 func loadOrCreateKey(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
 		key := strings.TrimSpace(string(b))
 		if len(key) < auth.MinSecretKeyLength {
-			return "", fmt.Errorf("secret key file %s: too short", path)
+			return "", fmt.Errorf("secret key file %s is empty or too short (%d characters, at least %d): "+
+				"restore it from the backup of this database; if it never held a key (a first start that failed, "+
+				"e.g. on a full disk), delete it and start again to generate one, or set WORKRATE_SECRET_KEY",
+				path, len(key), auth.MinSecretKeyLength)
 		}
 		return key, nil
 	}
@@ -82,20 +88,41 @@ func loadOrCreateKey(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return loadOrCreateKey(path) // another process made it first
+	tmp, err := writeTemp(filepath.Dir(path), key+"\n")
+	if err != nil {
+		return "", fmt.Errorf("secret key file %s: %w", path, err)
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return loadOrCreateKey(path) // another process made it first
+		}
+		// A file system without hard links: rename, which replaces.
+		if err := os.Rename(tmp, path); err != nil {
+			return "", fmt.Errorf("secret key file %s: %w", path, err)
+		}
+	}
+	slog.Info("generated a secret key for two-factor secrets; keep it with the database's backups", "file", path)
+	return key, nil
+}
+
+// writeTemp writes content to a new 0600 file in dir, synced to disk, and
+// returns its name; on failure nothing is left behind.
+func writeTemp(dir, content string) (string, error) {
+	f, err := os.CreateTemp(dir, ".secret.key-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = f.WriteString(content)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
-		return "", fmt.Errorf("secret key file: %w", err)
+		_ = os.Remove(f.Name())
+		return "", err
 	}
-	if _, err := f.WriteString(key + "\n"); err != nil {
-		_ = f.Close()
-		return "", fmt.Errorf("secret key file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("secret key file: %w", err)
-	}
-	slog.Info("generated a secret key for two-factor secrets", "file", path)
-	return key, nil
+	return f.Name(), nil
 }

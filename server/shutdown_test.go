@@ -24,10 +24,11 @@ type heldQueries struct {
 	release chan struct{}
 }
 
-func holdQueries(db testdb.DB, table string) *heldQueries {
+// holdQueries returns db with the hook on it (the caller builds the app on it).
+func holdQueries(db testdb.DB, table string) (*heldQueries, testdb.DB) {
 	h := &heldQueries{table: table, started: make(chan string, 64), release: make(chan struct{})}
-	db.AddQueryHook(h)
-	return h
+	db.DB = db.WithQueryHook(h)
+	return h, db
 }
 
 func (h *heldQueries) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
@@ -78,8 +79,8 @@ func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ag := newAPIAgency(t, db)
-			env := servertest.New(t, db, func(c *server.Config) { c.ShutdownTimeout = time.Minute })
-			held := holdQueries(db, "api_keys")
+			held, hooked := holdQueries(db, "api_keys")
+			env := servertest.New(t, hooked, func(c *server.Config) { c.ShutdownTimeout = time.Minute })
 			base, stop, done := startRun(t, env)
 
 			const n = 4
@@ -114,8 +115,8 @@ func TestShutdownAnswers503ToWhatCannotFinish(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			ag := newAPIAgency(t, db)
-			env := servertest.New(t, db, func(c *server.Config) { c.ShutdownTimeout = 300 * time.Millisecond })
-			held := holdQueries(db, "api_keys") // never released
+			held, hooked := holdQueries(db, "api_keys") // never released
+			env := servertest.New(t, hooked, func(c *server.Config) { c.ShutdownTimeout = 300 * time.Millisecond })
 			base, stop, done := startRun(t, env)
 
 			const n = 4

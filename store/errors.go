@@ -46,6 +46,32 @@ func Translate(err error) error {
 	return err
 }
 
+// SQLite's primary result codes that Unavailable and DiskFull recognise.
+const (
+	sqliteBusy      = 5
+	sqliteLocked    = 6
+	sqliteInterrupt = 9
+	sqliteFull      = 13
+)
+
+// DiskFull reports whether err is a write refused for lack of disk space:
+// SQLite's SQLITE_FULL, PostgreSQL's 53100 (disk_full), or ENOSPC. Such a
+// write did not happen; requests answer 503 and /readyz turns 503.
+func DiskFull(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return pgErr.Field('C') == "53100"
+	}
+	var sqliteErr interface{ Code() int }
+	return errors.As(err, &sqliteErr) && sqliteErr.Code()&0xff == sqliteFull
+}
+
 // ErrUnavailable means the database could not be reached; requests answer 503.
 var ErrUnavailable = errors.New("database unavailable")
 
@@ -57,7 +83,7 @@ func Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || DiskFull(err) {
 		return true
 	}
 	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) ||
@@ -72,8 +98,19 @@ func Unavailable(err error) bool {
 	var pgErr pgdriver.Error
 	if errors.As(err, &pgErr) {
 		switch pgErr.Field('C') {
-		case "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006":
-			// admin shutdown, crash shutdown, cannot connect now, connection exceptions
+		case "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006",
+			"57014", "55P03", "53300":
+			// admin shutdown, crash shutdown, cannot connect now, connection
+			// exceptions, statement cancelled, lock not available, too many connections
+			return true
+		}
+	}
+	var sqliteErr interface{ Code() int }
+	if errors.As(err, &sqliteErr) {
+		switch sqliteErr.Code() & 0xff { // the primary result code
+		case sqliteBusy, sqliteLocked, sqliteInterrupt:
+			// another connection holds the write lock past busy_timeout, or
+			// the statement was interrupted when its context ended
 			return true
 		}
 	}

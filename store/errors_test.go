@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,6 +68,28 @@ func TestNewIDIsValidUniqueAndOrdered(t *testing.T) {
 	for _, bad := range []string{"", "1", "../etc/passwd", "0190a5f2-0000-7000-8000-00000000000G", "0190A5F2-0000-7000-8000-000000000000"} {
 		if store.ValidID(bad) {
 			t.Errorf("ValidID(%q) = true", bad)
+		}
+	}
+}
+
+func TestUnavailableAndDiskFull(t *testing.T) {
+	cases := []struct {
+		name                  string
+		err                   error
+		unavailable, diskFull bool
+	}{
+		{"deadline", fmt.Errorf("load: %w", context.DeadlineExceeded), true, false},
+		{"cancelled by shutdown", fmt.Errorf("load: %w", context.Canceled), true, false},
+		{"no space", fmt.Errorf("write: %w", syscall.ENOSPC), true, true},
+		{"not found", store.ErrNotFound, false, false},
+		{"other", errors.New("boom"), false, false},
+	}
+	for _, c := range cases {
+		if got := store.Unavailable(c.err); got != c.unavailable {
+			t.Errorf("%s: Unavailable = %v", c.name, got)
+		}
+		if got := store.DiskFull(c.err); got != c.diskFull {
+			t.Errorf("%s: DiskFull = %v", c.name, got)
 		}
 	}
 }

@@ -145,6 +145,52 @@ func Ping(ctx context.Context, db *bun.DB) error {
 	return nil
 }
 
+// WaitFor pings db until it answers, backing off from a quarter of a second
+// to five seconds between tries, for at most wait (or until ctx ends). Only an
+// unreachable database is waited for (refused connections, a server still
+// starting); any other error, such as a wrong password, is returned at once.
+// retry, if not nil, is told of each failed try and the pause before the next.
+func WaitFor(ctx context.Context, db *bun.DB, wait time.Duration, retry func(err error, pause time.Duration)) error {
+	deadline := time.Now().Add(wait)
+	pause := 250 * time.Millisecond
+	for {
+		err := Ping(ctx, db)
+		if err == nil {
+			return nil
+		}
+		if !Unavailable(err) || ctx.Err() != nil {
+			return err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return fmt.Errorf("%w (waited %s)", err, wait)
+		}
+		pause = min(pause, left)
+		if retry != nil {
+			retry(err, pause)
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 5*time.Second)
+	}
+}
+
+// ProbeWrite proves that the database accepts a write: it rewrites the one
+// row of health_probes and commits, so a full disk or a read-only database
+// fails it.
+func ProbeWrite(ctx context.Context, db bun.IDB) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, err := db.NewRaw("INSERT INTO health_probes (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at", Now()).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("store: write probe: %w", err)
+	}
+	return nil
+}
+
 // Now is the current time in UTC, truncated to what both databases keep.
 func Now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)

@@ -267,6 +267,10 @@ func (r *Renderer) Page(notFound ...error) func(func(*gin.Context) error) gin.Ha
 func (r *Renderer) Fail(c *gin.Context, err error) {
 	var se *StatusError
 	switch {
+	case store.DiskFull(err):
+		slog.ErrorContext(c, "database disk full: write refused", "err", err, "path", c.FullPath())
+		c.Header("Retry-After", "60")
+		r.errorPage(c, http.StatusServiceUnavailable, "error.storage_full")
 	case store.Unavailable(err):
 		slog.WarnContext(c, "database unavailable", "err", err, "path", c.FullPath())
 		c.Header("Retry-After", "5")
@@ -292,14 +296,6 @@ type errorPage struct {
 // Error answers status with the branded error page of the request's host; on an
 // unknown host (no brand) it is a plain page that names nobody.
 func (r *Renderer) Error(c *gin.Context, status int) {
-	if c.Writer.Written() {
-		return
-	}
-	c.Abort()
-	if _, ok := BrandOf(c); !ok {
-		c.Data(status, "text/html; charset=utf-8", []byte(plainPage(status)))
-		return
-	}
 	key := "error.server"
 	switch status {
 	case http.StatusNotFound, http.StatusMethodNotAllowed:
@@ -312,6 +308,20 @@ func (r *Renderer) Error(c *gin.Context, status int) {
 		key = "error.unavailable"
 	case http.StatusForbidden:
 		key = "error.forbidden"
+	}
+	r.errorPage(c, status, key)
+}
+
+// errorPage answers status with the error page whose title and text are the
+// messages key.title and key.body.
+func (r *Renderer) errorPage(c *gin.Context, status int, key string) {
+	if c.Writer.Written() {
+		return
+	}
+	c.Abort()
+	if _, ok := BrandOf(c); !ok {
+		c.Data(status, "text/html; charset=utf-8", []byte(plainPage(status)))
+		return
 	}
 	v := View{}
 	r.Frame(c, &v)

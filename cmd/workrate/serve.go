@@ -5,9 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"time"
 
 	"github.com/uptrace/bun"
 
+	"workrate/logging"
 	"workrate/migrations"
 	"workrate/server"
 	"workrate/store"
@@ -37,13 +41,24 @@ func openDB(ctx context.Context, cfg server.Config) (*bun.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := store.Ping(ctx, db); err != nil {
+	// A database still starting (a container started with it, a restart)
+	// is waited for, with backoff, for at most WORKRATE_DB_WAIT.
+	err = store.WaitFor(ctx, db, cfg.DBWait, func(err error, pause time.Duration) {
+		slog.Warn("waiting for the database", "err", err, "retry_in", pause)
+	})
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
-	if _, err := migrate(ctx, cfg); err != nil {
+	applied, err := migrate(ctx, cfg)
+	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if len(applied) > 0 {
+		slog.Info("migrations applied", "count", len(applied), "names", applied)
+	} else {
+		slog.Info("schema up to date: no migration to apply")
 	}
 	return db, nil
 }
@@ -59,12 +74,26 @@ func migrate(ctx context.Context, cfg server.Config) ([]string, error) {
 	return migrations.Run(ctx, db)
 }
 
+// logSummaryInterval is how often counts of repeated errors are written.
+const logSummaryInterval = 30 * time.Second
+
 func runServe(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("serve", out)
 	config := server.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// Repeated identical errors (a database outage) are written once, then
+	// counted: a few lines a minute instead of two per failed request. (A new
+	// text handler as main's, not a wrapper of the default one: wrapping
+	// slog's initial default handler would loop through package log.)
+	summarizer := logging.NewSummarizer(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}), logSummaryInterval)
+	slog.SetDefault(slog.New(summarizer))
+	logCtx, stopLogs := context.WithCancel(context.WithoutCancel(ctx))
+	logsDone := make(chan struct{})
+	go func() { summarizer.Run(logCtx); close(logsDone) }()
+	defer func() { stopLogs(); <-logsDone }()
+
 	cfg, db, err := openConfigured(ctx, config)
 	if err != nil {
 		return err
