@@ -46,26 +46,7 @@ func TestPortalAPIEveryStep(t *testing.T) {
 			if p := decodePortal(t, r); r.Status != 200 || p.Enabled || p.LoginEmail != "" || p.Tools == nil || len(p.Tools) != 0 || p.LoginURL != "http://acme.localhost/login" {
 				t.Fatalf("GET without account: %d %s", r.Status, r.Body)
 			}
-			bad := []struct{ body, field string }{
-				{`{"enabled":true,"login_email":"nope","generate_password":true}`, "login_email"},
-				{`{"enabled":true,"login_email":"c@bakery.example"}`, "temporary_password"},
-				{`{"enabled":true,"login_email":"c@bakery.example","temporary_password":"password123"}`, "temporary_password"},
-				{`{"enabled":true,"login_email":"c@bakery.example","temporary_password":"long-enough-pass-1","generate_password":true}`, "temporary_password"},
-				{`{"enabled":true,"login_email":"c@bakery.example","generate_password":true,"tools":["settings"]}`, "tools"},
-			}
-			for _, b := range bad {
-				r := put(b.body)
-				var env struct {
-					Error struct{ Code, Field string } `json:"error"`
-				}
-				_ = json.Unmarshal([]byte(r.Body), &env)
-				if r.Status != http.StatusUnprocessableEntity || env.Error.Field != b.field {
-					t.Errorf("PUT %s: %d %s", b.body, r.Status, r.Body)
-				}
-			}
-			if r := put(`{"enabled":true,"bogus":1}`); r.Status != http.StatusBadRequest {
-				t.Errorf("unknown field: %d", r.Status)
-			}
+			checkPortalRefusals(t, put)
 
 			r = put(`{"enabled":true,"login_email":" C@Bakery.example","generate_password":true,"tools":["tickets","dashboard"]}`)
 			p := decodePortal(t, r)
@@ -111,32 +92,7 @@ func TestPortalAPIEveryStep(t *testing.T) {
 			}
 			client.Post(w.hostA, "/login", servertest.Values("email", "c@bakery.example", "password", "wrong-pass-wrong"))
 
-			r = api.JSON(http.MethodGet, w.hostA, path+"/events", key, "")
-			var evs struct {
-				Items []struct {
-					Type, Reason, Action, Detail, ActorKind string
-					Success                                 *bool
-				} `json:"items"`
-			}
-			if err := json.Unmarshal([]byte(r.Body), &evs); err != nil || r.Status != 200 {
-				t.Fatalf("events: %d %s", r.Status, r.Body)
-			}
-			if len(evs.Items) < 6 || evs.Items[0].Type != "login" || evs.Items[0].Reason != "wrong_password" {
-				t.Errorf("events newest first: %s", r.Body)
-			}
-			var kinds []string
-			for _, e := range evs.Items {
-				kinds = append(kinds, e.Type+":"+e.Reason+e.Action)
-			}
-			all := strings.Join(kinds, " ")
-			for _, want := range []string{"change:created", "change:disabled", "change:tools_changed", "change:password_set", "change:password_changed", "login:ok"} {
-				if !strings.Contains(all, want) {
-					t.Errorf("events lack %s: %s", want, all)
-				}
-			}
-			if strings.Contains(r.Body, temp) || strings.Contains(r.Body, "typed-temp-pass-42") || strings.Contains(r.Body, "bakery-own-pass") {
-				t.Error("events hold a password")
-			}
+			checkPortalEvents(t, api.JSON(http.MethodGet, w.hostA, path+"/events", key, ""), temp, "typed-temp-pass-42", "bakery-own-pass")
 
 			// Scope: another agency's workspace is 404, another agency's key 401.
 			if r := api.JSON(http.MethodGet, w.hostA, "/api/v1/workspaces/"+wsB+"/portal", key, ""); r.Status != http.StatusNotFound {
@@ -155,5 +111,64 @@ func TestPortalAPIEveryStep(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkPortalRefusals wants each refused PUT answered 422 naming its field,
+// and an unknown field 400.
+func checkPortalRefusals(t *testing.T, put func(string) *servertest.Response) {
+	t.Helper()
+	bad := []struct{ body, field string }{
+		{`{"enabled":true,"login_email":"nope","generate_password":true}`, "login_email"},
+		{`{"enabled":true,"login_email":"c@bakery.example"}`, "temporary_password"},
+		{`{"enabled":true,"login_email":"c@bakery.example","temporary_password":"password123"}`, "temporary_password"},
+		{`{"enabled":true,"login_email":"c@bakery.example","temporary_password":"long-enough-pass-1","generate_password":true}`, "temporary_password"},
+		{`{"enabled":true,"login_email":"c@bakery.example","generate_password":true,"tools":["settings"]}`, "tools"},
+	}
+	for _, b := range bad {
+		r := put(b.body)
+		var env struct {
+			Error struct{ Code, Field string } `json:"error"`
+		}
+		_ = json.Unmarshal([]byte(r.Body), &env)
+		if r.Status != http.StatusUnprocessableEntity || env.Error.Field != b.field {
+			t.Errorf("PUT %s: %d %s", b.body, r.Status, r.Body)
+		}
+	}
+	if r := put(`{"enabled":true,"bogus":1}`); r.Status != http.StatusBadRequest {
+		t.Errorf("unknown field: %d", r.Status)
+	}
+}
+
+// checkPortalEvents wants the events answer r newest first, with every kind
+// of change and login, and none of the passwords.
+func checkPortalEvents(t *testing.T, r *servertest.Response, passwords ...string) {
+	t.Helper()
+	var evs struct {
+		Items []struct {
+			Type, Reason, Action, Detail, ActorKind string
+			Success                                 *bool
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &evs); err != nil || r.Status != 200 {
+		t.Fatalf("events: %d %s", r.Status, r.Body)
+	}
+	if len(evs.Items) < 6 || evs.Items[0].Type != "login" || evs.Items[0].Reason != "wrong_password" {
+		t.Errorf("events newest first: %s", r.Body)
+	}
+	var kinds []string
+	for _, e := range evs.Items {
+		kinds = append(kinds, e.Type+":"+e.Reason+e.Action)
+	}
+	all := strings.Join(kinds, " ")
+	for _, want := range []string{"change:created", "change:disabled", "change:tools_changed", "change:password_set", "change:password_changed", "login:ok"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("events lack %s: %s", want, all)
+		}
+	}
+	for _, pw := range passwords {
+		if strings.Contains(r.Body, pw) {
+			t.Error("events hold a password")
+		}
 	}
 }
