@@ -94,22 +94,7 @@ func TestPortalAPIEveryStep(t *testing.T) {
 
 			checkPortalEvents(t, api.JSON(http.MethodGet, w.hostA, path+"/events", key, ""), temp, "typed-temp-pass-42", "bakery-own-pass")
 
-			// Scope: another agency's workspace is 404, another agency's key 401.
-			if r := api.JSON(http.MethodGet, w.hostA, "/api/v1/workspaces/"+wsB+"/portal", key, ""); r.Status != http.StatusNotFound {
-				t.Errorf("B's workspace with A's key: %d", r.Status)
-			}
-			if r := api.JSON(http.MethodPut, w.hostA, path, keyB, `{"enabled":false}`); r.Status != http.StatusUnauthorized {
-				t.Errorf("B's key on A's host: %d", r.Status)
-			}
-			if r := api.JSON(http.MethodGet, "localhost", path+"/events", keyB, ""); r.Status != http.StatusNotFound {
-				t.Errorf("B's key on the platform host for A's workspace: %d", r.Status)
-			}
-			doc := api.JSON(http.MethodGet, w.hostA, "/api/v1/openapi.json", "", "")
-			for _, want := range []string{`"/workspaces/{id}/portal"`, `"/workspaces/{id}/portal/events"`, `"generate_password"`, `"onboarding_message"`} {
-				if !strings.Contains(doc.Body, want) {
-					t.Errorf("OpenAPI lacks %s", want)
-				}
-			}
+			checkPortalScope(t, api, w.hostA, path, "/api/v1/workspaces/"+wsB+"/portal", key, keyB)
 		})
 	}
 }
@@ -169,6 +154,28 @@ func checkPortalEvents(t *testing.T, r *servertest.Response, passwords ...string
 	for _, pw := range passwords {
 		if strings.Contains(r.Body, pw) {
 			t.Error("events hold a password")
+		}
+	}
+}
+
+// checkPortalScope: another agency's workspace (otherPath) is 404 with A's
+// key, A's workspace (path) 401 with B's key on A's host and 404 on the
+// platform host; the OpenAPI document names the portal routes.
+func checkPortalScope(t *testing.T, api *servertest.Browser, host, path, otherPath, key, keyB string) {
+	t.Helper()
+	if r := api.JSON(http.MethodGet, host, otherPath, key, ""); r.Status != http.StatusNotFound {
+		t.Errorf("B's workspace with A's key: %d", r.Status)
+	}
+	if r := api.JSON(http.MethodPut, host, path, keyB, `{"enabled":false}`); r.Status != http.StatusUnauthorized {
+		t.Errorf("B's key on A's host: %d", r.Status)
+	}
+	if r := api.JSON(http.MethodGet, "localhost", path+"/events", keyB, ""); r.Status != http.StatusNotFound {
+		t.Errorf("B's key on the platform host for A's workspace: %d", r.Status)
+	}
+	doc := api.JSON(http.MethodGet, host, "/api/v1/openapi.json", "", "")
+	for _, want := range []string{`"/workspaces/{id}/portal"`, `"/workspaces/{id}/portal/events"`, `"generate_password"`, `"onboarding_message"`} {
+		if !strings.Contains(doc.Body, want) {
+			t.Errorf("OpenAPI lacks %s", want)
 		}
 	}
 }

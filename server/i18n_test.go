@@ -503,6 +503,28 @@ func TestPortalSwitchToGerman(t *testing.T) {
 	}
 }
 
+// pageLang returns the <html lang> of the page at path on host.
+func pageLang(t *testing.T, b *servertest.Browser, host, path string) string {
+	t.Helper()
+	r := b.Get(host, path)
+	m := regexp.MustCompile(`<html lang="([^"]*)"`).FindStringSubmatch(r.Body)
+	if m == nil {
+		t.Fatalf("GET %s = %d without <html lang>", path, r.Status)
+	}
+	return m[1]
+}
+
+// staffIn signs staff member A in with a browser sending acceptLanguage.
+func (u *i18nUsers) staffIn(t *testing.T, acceptLanguage string) *servertest.Browser {
+	t.Helper()
+	b := u.env.Browser()
+	b.Header.Set("Accept-Language", acceptLanguage)
+	if r := b.Post(i18nHost, "/staff/login", servertest.Values("email", u.f.StaffA.Email, "password", i18nPassword)); r.Status != http.StatusSeeOther {
+		t.Fatalf("staff sign-in = %d", r.Status)
+	}
+	return b
+}
+
 // TestLanguageChoiceOrder: the user's own choice (saved on the account,
 // remembered at the next sign-in, for clients and staff), then the agency's
 // default language, then Accept-Language, then English.
@@ -510,24 +532,8 @@ func TestLanguageChoiceOrder(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			u := newI18nUsers(t, db)
-			lang := func(b *servertest.Browser, host, path string) string {
-				t.Helper()
-				r := b.Get(host, path)
-				m := regexp.MustCompile(`<html lang="([^"]*)"`).FindStringSubmatch(r.Body)
-				if m == nil {
-					t.Fatalf("GET %s = %d without <html lang>", path, r.Status)
-				}
-				return m[1]
-			}
-			staffIn := func(acceptLanguage string) *servertest.Browser {
-				t.Helper()
-				b := u.env.Browser()
-				b.Header.Set("Accept-Language", acceptLanguage)
-				if r := b.Post(i18nHost, "/staff/login", servertest.Values("email", u.f.StaffA.Email, "password", i18nPassword)); r.Status != http.StatusSeeOther {
-					t.Fatalf("staff sign-in = %d", r.Status)
-				}
-				return b
-			}
+			lang := func(b *servertest.Browser, host, path string) string { return pageLang(t, b, host, path) }
+			staffIn := func(acceptLanguage string) *servertest.Browser { return u.staffIn(t, acceptLanguage) }
 			anon := u.env.Browser()
 			if got := lang(anon, i18nHost, "/login"); got != "en" {
 				t.Errorf("nothing chosen: %s, want en", got)
