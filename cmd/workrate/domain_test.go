@@ -88,19 +88,7 @@ func TestDomainCommands(t *testing.T) {
 				t.Errorf("approved domain verified by %q", bd.VerifiedBy)
 			}
 
-			// List: every agency's, or one agency's.
-			var all []cliDomain
-			out, err = run("domain", "list")
-			if err != nil || json.Unmarshal([]byte(out), &all) != nil || len(all) != 2 {
-				t.Fatalf("domain list = %s, %v", out, err)
-			}
-			if all[0].Hostname != "beta.example" || all[0].Agency != "beta" || all[1].Agency != "acme" {
-				t.Errorf("domain list = %s", out)
-			}
-			out, err = run("domain", "list", "--agency", "acme")
-			if err != nil || json.Unmarshal([]byte(out), &all) != nil || len(all) != 1 || all[0].Hostname != want {
-				t.Errorf("domain list --agency acme = %s, %v", out, err)
-			}
+			checkDomainList(t, run, want)
 		})
 	}
 }
@@ -136,5 +124,23 @@ func checkDomainCommandFailures(t *testing.T, run func(args ...string) (string, 
 	}
 	if _, err := run("domain", "add", "--agency", "acme"); !errors.Is(err, errUsage) {
 		t.Errorf("missing HOSTNAME is not a usage error: %v", err)
+	}
+}
+
+// checkDomainList: domain list prints every agency's domains (beta's
+// beta.example, then acme's want), or one agency's with --agency.
+func checkDomainList(t *testing.T, run func(args ...string) (string, error), want string) {
+	t.Helper()
+	var all []cliDomain
+	out, err := run("domain", "list")
+	if err != nil || json.Unmarshal([]byte(out), &all) != nil || len(all) != 2 {
+		t.Fatalf("domain list = %s, %v", out, err)
+	}
+	if all[0].Hostname != "beta.example" || all[0].Agency != "beta" || all[1].Agency != "acme" {
+		t.Errorf("domain list = %s", out)
+	}
+	out, err = run("domain", "list", "--agency", "acme")
+	if err != nil || json.Unmarshal([]byte(out), &all) != nil || len(all) != 1 || all[0].Hostname != want {
+		t.Errorf("domain list --agency acme = %s, %v", out, err)
 	}
 }
