@@ -177,94 +177,116 @@ func TestResetEmailRevokeReenable(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			// Reset: a new temporary password ends sessions, the old one stops working.
-			tok := e.session(t, first.Account)
-			reset, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true, TemporaryPassword: "fresh-start-4821"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e.sessionAlive(t, tok) || reset.Account.SessionVersion == first.Account.SessionVersion {
-				t.Error("password reset left the session alive")
-			}
-			if _, err := e.login(e.A, "c@example.com", first.TemporaryPassword); !errors.Is(err, access.ErrInvalidLogin) {
-				t.Errorf("old password: %v", err)
-			}
-			a, err := e.login(e.A, "c@example.com", "fresh-start-4821")
-			if err != nil || !a.MustChangePassword {
-				t.Fatalf("new password: %v %+v", err, a)
-			}
-			if !strings.Contains(reset.Onboarding, "fresh-start-4821") {
-				t.Error("reset gives no onboarding message")
-			}
-
-			// Email change: the old email stops working at once.
-			tok = e.session(t, a)
-			ch, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true, LoginEmail: ptr("New@Example.com")})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e.sessionAlive(t, tok) || ch.Account.LoginEmail != "new@example.com" {
-				t.Error("email change left the session alive")
-			}
-			if _, err := e.login(e.A, "c@example.com", "fresh-start-4821"); !errors.Is(err, access.ErrInvalidLogin) {
-				t.Errorf("old email: %v", err)
-			}
-			a, err = e.login(e.A, "new@example.com", "fresh-start-4821")
-			if err != nil {
-				t.Fatal(err)
-			}
-
-			// Revoke: sessions end, login stops, the workspace stays.
-			tok = e.session(t, a)
-			if _, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: false}); err != nil {
-				t.Fatal(err)
-			}
-			if e.sessionAlive(t, tok) {
-				t.Error("revocation left the session alive")
-			}
-			if _, err := e.login(e.A, "new@example.com", "fresh-start-4821"); !errors.Is(err, access.ErrInvalidLogin) {
-				t.Errorf("revoked login: %v", err)
-			}
-			if at := e.attempts(t, e.A.ID, e.A1); at[0].Reason != auth.ReasonDisabled {
-				t.Errorf("last attempt reason %q, want disabled", at[0].Reason)
-			}
-			var n int
-			if err := db.NewSelect().TableExpr("workspaces").ColumnExpr("count(*)").Where("id = ?", e.A1).Scan(ctx, &n); err != nil || n != 1 {
-				t.Errorf("workspace gone after revocation: %d %v", n, err)
-			}
-			acct, _ := e.svc.Account(ctx, e.A.ID, e.A1)
-			if acct.Enabled || acct.LoginEmail != "new@example.com" || acct.Tools != "tickets" {
-				t.Errorf("revoked account %+v", acct)
-			}
-
-			// Re-enable: needs a new temporary password, then works.
-			_, err = e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true})
-			var fe *access.FieldError
-			if !errors.As(err, &fe) || fe.Code != "access.error.password_required" {
-				t.Fatalf("re-enable without password: %v", err)
-			}
-			again, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true, GeneratePassword: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.login(e.A, "new@example.com", again.TemporaryPassword); err != nil {
-				t.Errorf("re-enabled login: %v", err)
-			}
-			evs, _ := e.svc.Changes(ctx, e.A.ID, e.A1, 50)
-			seen := map[string]bool{}
-			for _, ev := range evs {
-				seen[ev.Action] = true
-				for _, p := range []string{first.TemporaryPassword, "fresh-start-4821", again.TemporaryPassword} {
-					if strings.Contains(ev.Detail, p) {
-						t.Errorf("event %s holds a password", ev.Action)
-					}
-				}
-			}
-			for _, want := range []string{access.ActionEmailChanged, access.ActionDisabled, access.ActionEnabled, access.ActionPasswordSet} {
-				if !seen[want] {
-					t.Errorf("no %s event", want)
-				}
-			}
+			a := e.checkReset(t, first)
+			a = e.checkEmailChange(t, a)
+			e.checkRevoke(t, db, a)
+			e.checkReenable(t, first)
 		})
+	}
+}
+
+// checkReset: a new temporary password ends sessions, the old one stops
+// working. It returns the account signed in with the new one.
+func (e *env) checkReset(t *testing.T, first *access.Result) *auth.PortalAccount {
+	t.Helper()
+	tok := e.session(t, first.Account)
+	reset, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true, TemporaryPassword: "fresh-start-4821"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.sessionAlive(t, tok) || reset.Account.SessionVersion == first.Account.SessionVersion {
+		t.Error("password reset left the session alive")
+	}
+	if _, err := e.login(e.A, "c@example.com", first.TemporaryPassword); !errors.Is(err, access.ErrInvalidLogin) {
+		t.Errorf("old password: %v", err)
+	}
+	a, err := e.login(e.A, "c@example.com", "fresh-start-4821")
+	if err != nil || !a.MustChangePassword {
+		t.Fatalf("new password: %v %+v", err, a)
+	}
+	if !strings.Contains(reset.Onboarding, "fresh-start-4821") {
+		t.Error("reset gives no onboarding message")
+	}
+	return a
+}
+
+// checkEmailChange: the old email stops working at once. It returns the
+// account signed in with the new email.
+func (e *env) checkEmailChange(t *testing.T, a *auth.PortalAccount) *auth.PortalAccount {
+	t.Helper()
+	tok := e.session(t, a)
+	ch, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true, LoginEmail: ptr("New@Example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.sessionAlive(t, tok) || ch.Account.LoginEmail != "new@example.com" {
+		t.Error("email change left the session alive")
+	}
+	if _, err := e.login(e.A, "c@example.com", "fresh-start-4821"); !errors.Is(err, access.ErrInvalidLogin) {
+		t.Errorf("old email: %v", err)
+	}
+	a, err = e.login(e.A, "new@example.com", "fresh-start-4821")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// checkRevoke: sessions end, login stops, the workspace stays.
+func (e *env) checkRevoke(t *testing.T, db testdb.DB, a *auth.PortalAccount) {
+	t.Helper()
+	tok := e.session(t, a)
+	if _, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: false}); err != nil {
+		t.Fatal(err)
+	}
+	if e.sessionAlive(t, tok) {
+		t.Error("revocation left the session alive")
+	}
+	if _, err := e.login(e.A, "new@example.com", "fresh-start-4821"); !errors.Is(err, access.ErrInvalidLogin) {
+		t.Errorf("revoked login: %v", err)
+	}
+	if at := e.attempts(t, e.A.ID, e.A1); at[0].Reason != auth.ReasonDisabled {
+		t.Errorf("last attempt reason %q, want disabled", at[0].Reason)
+	}
+	var n int
+	if err := db.NewSelect().TableExpr("workspaces").ColumnExpr("count(*)").Where("id = ?", e.A1).Scan(ctx, &n); err != nil || n != 1 {
+		t.Errorf("workspace gone after revocation: %d %v", n, err)
+	}
+	acct, _ := e.svc.Account(ctx, e.A.ID, e.A1)
+	if acct.Enabled || acct.LoginEmail != "new@example.com" || acct.Tools != "tickets" {
+		t.Errorf("revoked account %+v", acct)
+	}
+}
+
+// checkReenable: re-enabling needs a new temporary password, then works;
+// the audit trail has every change and no password.
+func (e *env) checkReenable(t *testing.T, first *access.Result) {
+	t.Helper()
+	_, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true})
+	var fe *access.FieldError
+	if !errors.As(err, &fe) || fe.Code != "access.error.password_required" {
+		t.Fatalf("re-enable without password: %v", err)
+	}
+	again, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true, GeneratePassword: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.login(e.A, "new@example.com", again.TemporaryPassword); err != nil {
+		t.Errorf("re-enabled login: %v", err)
+	}
+	evs, _ := e.svc.Changes(ctx, e.A.ID, e.A1, 50)
+	seen := map[string]bool{}
+	for _, ev := range evs {
+		seen[ev.Action] = true
+		for _, p := range []string{first.TemporaryPassword, "fresh-start-4821", again.TemporaryPassword} {
+			if strings.Contains(ev.Detail, p) {
+				t.Errorf("event %s holds a password", ev.Action)
+			}
+		}
+	}
+	for _, want := range []string{access.ActionEmailChanged, access.ActionDisabled, access.ActionEnabled, access.ActionPasswordSet} {
+		if !seen[want] {
+			t.Errorf("no %s event", want)
+		}
 	}
 }

@@ -43,6 +43,36 @@ func decodeBranding(t *testing.T, r *servertest.Response) brandingAnswer {
 	return b
 }
 
+// brandingTextCase is one PUT /branding and what must come of it.
+type brandingTextCase struct {
+	name       string
+	body       string
+	status     int
+	code       string
+	wantName   string
+	wantColor  string
+	wantText   string
+	whiteLabel bool
+}
+
+// brandingTextCases are the PUT /branding bodies, in order (each starts from
+// what the one before left).
+func brandingTextCases() []brandingTextCase {
+	return []brandingTextCase{
+		{name: "name and colour", body: `{"platform_name":"  Acme Hub ","primary_color":"#0F766E"}`, status: 200,
+			wantName: "Acme Hub", wantColor: "#0f766e", wantText: branding.TextLight, whiteLabel: true},
+		{name: "colour only keeps the name", body: `{"primary_color":"#ff0"}`, status: 200,
+			wantName: "Acme Hub", wantColor: "#ffff00", wantText: branding.TextDark, whiteLabel: true},
+		{name: "invalid colour", body: `{"primary_color":"red; background:url(x)"}`, status: 422, code: "branding.invalid_color"},
+		{name: "colour without hash", body: `{"primary_color":"0f766e"}`, status: 422, code: "branding.invalid_color"},
+		{name: "name too long", body: `{"platform_name":"` + strings.Repeat("n", branding.MaxNameLen+1) + `"}`, status: 422, code: "branding.name_too_long"},
+		{name: "unknown field", body: `{"logo":"x"}`, status: 400, code: "unknown_field"},
+		{name: "not json", body: `platform`, status: 400, code: "invalid_json"},
+		{name: "empty values return to the defaults", body: `{"platform_name":"","primary_color":""}`, status: 200,
+			wantName: "", wantColor: branding.DefaultPrimaryColor, wantText: branding.TextLight},
+	}
+}
+
 func TestBrandingAPIText(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
@@ -59,28 +89,7 @@ func TestBrandingAPIText(t *testing.T) {
 				t.Fatal("an agency without white label should show the platform's name")
 			}
 
-			tests := []struct {
-				name       string
-				body       string
-				status     int
-				code       string
-				wantName   string
-				wantColor  string
-				wantText   string
-				whiteLabel bool
-			}{
-				{name: "name and colour", body: `{"platform_name":"  Acme Hub ","primary_color":"#0F766E"}`, status: 200,
-					wantName: "Acme Hub", wantColor: "#0f766e", wantText: branding.TextLight, whiteLabel: true},
-				{name: "colour only keeps the name", body: `{"primary_color":"#ff0"}`, status: 200,
-					wantName: "Acme Hub", wantColor: "#ffff00", wantText: branding.TextDark, whiteLabel: true},
-				{name: "invalid colour", body: `{"primary_color":"red; background:url(x)"}`, status: 422, code: "branding.invalid_color"},
-				{name: "colour without hash", body: `{"primary_color":"0f766e"}`, status: 422, code: "branding.invalid_color"},
-				{name: "name too long", body: `{"platform_name":"` + strings.Repeat("n", branding.MaxNameLen+1) + `"}`, status: 422, code: "branding.name_too_long"},
-				{name: "unknown field", body: `{"logo":"x"}`, status: 400, code: "unknown_field"},
-				{name: "not json", body: `platform`, status: 400, code: "invalid_json"},
-				{name: "empty values return to the defaults", body: `{"platform_name":"","primary_color":""}`, status: 200,
-					wantName: "", wantColor: branding.DefaultPrimaryColor, wantText: branding.TextLight},
-			}
+			tests := brandingTextCases()
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					r := b.JSON("PUT", w.hostA, "/api/v1/branding", key, tt.body)

@@ -2,12 +2,12 @@ package agency_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
 	"workrate/migrations/testdb"
+	"workrate/server/servertest"
 	"workrate/tenant"
 )
 
@@ -56,19 +56,7 @@ func TestStaffDomainsPage(t *testing.T) {
 				t.Errorf("statuses after verification: %.2000s", r.Body)
 			}
 
-			// Refused hostnames say why, in the reader's language.
-			cases := []struct{ in, want string }{
-				{"*.acme.example", "Wildcard"},
-				{"10.0.0.1", "IP address"},
-				{"bolt.localhost", "platform"},
-				{"app.acme-client.example", "already in use"},
-			}
-			for _, c := range cases {
-				r := owner.Post(w.hostA, "/staff/settings/domains", map[string][]string{"hostname": {c.in}})
-				if r.Status < 400 || r.Status >= 500 || !strings.Contains(r.Body, c.want) {
-					t.Errorf("add %q = %d, want a refusal mentioning %q", c.in, r.Status, c.want)
-				}
-			}
+			checkRefusedHostnames(t, owner, w.hostA)
 			other := w.signIn("B-owner", w.hostB)
 			if r := other.Post(w.hostB, "/staff/settings/domains", map[string][]string{"hostname": {"app.acme-client.example"}}); r.Status != http.StatusConflict {
 				t.Errorf("another agency claiming the hostname = %d", r.Status)
@@ -95,102 +83,20 @@ func TestStaffDomainsPage(t *testing.T) {
 	}
 }
 
-func TestAPIDomains(t *testing.T) {
-	for _, db := range testdb.Each(t) {
-		t.Run(db.Name, func(t *testing.T) {
-			w := newWorld(t, db)
-			keyA, keyB := w.apiKey(w.A), w.apiKey(w.B)
-			b := w.env.Browser()
-
-			r := b.JSON(http.MethodPost, w.hostA, "/api/v1/domains", keyA, `{"hostname":"Portal.Acme-Client.example"}`)
-			if r.Status != http.StatusCreated {
-				t.Fatalf("POST /domains = %d %s", r.Status, r.Body)
-			}
-			var d struct {
-				Hostname     string `json:"hostname"`
-				Status       string `json:"status"`
-				Verification struct {
-					Type, Name, Value string
-				} `json:"verification"`
-				CNAMETarget string `json:"cname_target"`
-				Certificate struct {
-					Status string `json:"status"`
-				} `json:"certificate"`
-			}
-			if err := json.Unmarshal([]byte(r.Body), &d); err != nil {
-				t.Fatal(err)
-			}
-			if d.Hostname != "portal.acme-client.example" || d.Status != "pending" || d.Verification.Type != "TXT" ||
-				d.Verification.Name != "_workrate-challenge.portal.acme-client.example" || len(d.Verification.Value) != 32 ||
-				d.CNAMETarget != "localhost" || d.Certificate.Status != "none" {
-				t.Errorf("POST /domains answered %s", r.Body)
-			}
-
-			// Errors are the envelope with a fitting 4xx.
-			errs := []struct {
-				body   string
-				status int
-				code   string
-			}{
-				{`{"hostname":"*.acme.example"}`, http.StatusUnprocessableEntity, "invalid_field"},
-				{`{"hostname":"192.0.2.1"}`, http.StatusUnprocessableEntity, "invalid_field"},
-				{`{"hostname":"x.localhost"}`, http.StatusUnprocessableEntity, "invalid_field"},
-				{`{}`, http.StatusUnprocessableEntity, "invalid_field"},
-				{`{"hostname":7}`, http.StatusBadRequest, "invalid_type"},
-				{`{"hostname":"a.example","extra":1}`, http.StatusBadRequest, "unknown_field"},
-				{`{"hostname":"portal.acme-client.example"}`, http.StatusConflict, "hostname_taken"},
-			}
-			for _, e := range errs {
-				r := b.JSON(http.MethodPost, w.hostA, "/api/v1/domains", keyA, e.body)
-				if code, _ := apiErrorOf(t, r); r.Status != e.status || code != e.code {
-					t.Errorf("POST %s = %d %s, want %d %s", e.body, r.Status, code, e.status, e.code)
-				}
-			}
-			if r := b.JSON(http.MethodPost, w.hostB, "/api/v1/domains", keyB, `{"hostname":"portal.acme-client.example"}`); r.Status != http.StatusConflict {
-				t.Errorf("another agency claiming it = %d", r.Status)
-			}
-
-			// Read: own agency only; another agency's key on this host is refused.
-			if r := b.JSON(http.MethodGet, w.hostA, "/api/v1/domains/portal.acme-client.example", keyA, ""); r.Status != http.StatusOK || !strings.Contains(r.Body, `"cname_target":"localhost"`) {
-				t.Errorf("GET one = %d %s", r.Status, r.Body)
-			}
-			if r := b.JSON(http.MethodGet, "localhost", "/api/v1/domains/PORTAL.acme-client.example.", keyA, ""); r.Status != http.StatusOK {
-				t.Errorf("GET on the platform host = %d", r.Status)
-			}
-			if r := b.JSON(http.MethodGet, w.hostB, "/api/v1/domains/portal.acme-client.example", keyB, ""); r.Status != http.StatusNotFound {
-				t.Errorf("GET another agency's domain = %d", r.Status)
-			}
-			if r := b.JSON(http.MethodGet, w.hostB, "/api/v1/domains", keyA, ""); r.Status != http.StatusUnauthorized {
-				t.Errorf("key on another agency's host = %d", r.Status)
-			}
-			if r := b.JSON(http.MethodGet, w.hostA, "/api/v1/domains/not..a..host", keyA, ""); r.Status != http.StatusNotFound {
-				t.Errorf("GET junk = %d", r.Status)
-			}
-			var list struct {
-				Items []struct {
-					Hostname string `json:"hostname"`
-				} `json:"items"`
-				NextCursor *string `json:"next_cursor"`
-			}
-			r = b.JSON(http.MethodGet, w.hostA, "/api/v1/domains", keyA, "")
-			if err := json.Unmarshal([]byte(r.Body), &list); err != nil || r.Status != http.StatusOK || len(list.Items) != 1 || list.NextCursor != nil {
-				t.Errorf("GET /domains = %d %s", r.Status, r.Body)
-			}
-			r = b.JSON(http.MethodGet, w.hostB, "/api/v1/domains", keyB, "")
-			if err := json.Unmarshal([]byte(r.Body), &list); err != nil || len(list.Items) != 0 {
-				t.Errorf("agency B sees %s", r.Body)
-			}
-
-			// Delete: another agency cannot, the owner can, once.
-			if r := b.JSON(http.MethodDelete, w.hostB, "/api/v1/domains/portal.acme-client.example", keyB, ""); r.Status != http.StatusNotFound {
-				t.Errorf("DELETE by another agency = %d", r.Status)
-			}
-			if r := b.JSON(http.MethodDelete, w.hostA, "/api/v1/domains/portal.acme-client.example", keyA, ""); r.Status != http.StatusNoContent {
-				t.Errorf("DELETE = %d %s", r.Status, r.Body)
-			}
-			if r := b.JSON(http.MethodDelete, w.hostA, "/api/v1/domains/portal.acme-client.example", keyA, ""); r.Status != http.StatusNotFound {
-				t.Errorf("second DELETE = %d", r.Status)
-			}
-		})
+// checkRefusedHostnames wants each refused hostname to say why, in the
+// reader's language.
+func checkRefusedHostnames(t *testing.T, owner *servertest.Browser, host string) {
+	t.Helper()
+	cases := []struct{ in, want string }{
+		{"*.acme.example", "Wildcard"},
+		{"10.0.0.1", "IP address"},
+		{"bolt.localhost", "platform"},
+		{"app.acme-client.example", "already in use"},
+	}
+	for _, c := range cases {
+		r := owner.Post(host, "/staff/settings/domains", map[string][]string{"hostname": {c.in}})
+		if r.Status < 400 || r.Status >= 500 || !strings.Contains(r.Body, c.want) {
+			t.Errorf("add %q = %d, want a refusal mentioning %q", c.in, r.Status, c.want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"workrate/api"
 	"workrate/migrations/testdb"
+	"workrate/server/servertest"
 )
 
 func TestAPIKeyAuthentication(t *testing.T) {
@@ -90,46 +91,7 @@ func TestAPIRates(t *testing.T) {
 				t.Fatalf("rate shape %v", got[0])
 			}
 
-			bad := []struct {
-				name, body, contentType string
-				status                  int
-				code, mention           string
-			}{
-				{"invalid JSON", `[{"service":`, "", 400, "invalid_json", ""},
-				{"not JSON", `hello`, "", 400, "invalid_json", ""},
-				{"empty body", ``, "", 400, "invalid_json", ""},
-				{"two documents", `[] []`, "", 400, "invalid_json", ""},
-				{"object, not array", `{"service":"x"}`, "", 400, "invalid_type", "array"},
-				{"null", `null`, "", 400, "invalid_type", "array"},
-				{"unknown field", `[{"service":"x","hourly_rate_cents":1,"currency":"EUR","vat":1}]`, "", 400, "unknown_field", "vat"},
-				{"wrong type", `[{"service":"x","hourly_rate_cents":"ten","currency":"EUR"}]`, "", 400, "invalid_type", "hourly_rate_cents"},
-				{"fraction of a cent", `[{"service":"x","hourly_rate_cents":1.5,"currency":"EUR"}]`, "", 400, "invalid_type", "hourly_rate_cents"},
-				{"missing field", `[{"service":"x","currency":"EUR"}]`, "", 422, "invalid_field", "[0].hourly_rate_cents"},
-				{"negative", `[{"service":"x","hourly_rate_cents":-1,"currency":"EUR"}]`, "", 422, "invalid_field", "negative"},
-				{"bad currency", `[{"service":"x","hourly_rate_cents":1,"currency":"EURO"}]`, "", 422, "invalid_field", "[0].currency"},
-				{"blank service", `[{"service":" ","hourly_rate_cents":1,"currency":"EUR"}]`, "", 422, "invalid_field", "[0].service"},
-				{"duplicate", `[{"service":"A","hourly_rate_cents":1,"currency":"EUR"},{"service":"a","hourly_rate_cents":2,"currency":"EUR"}]`, "", 422, "invalid_field", "[1].service"},
-				{"oversized", `[{"service":"` + strings.Repeat("x", 300<<10) + `","hourly_rate_cents":1,"currency":"EUR"}]`, "", 413, "body_too_large", ""},
-				{"form body", `service=x`, "application/x-www-form-urlencoded", 415, "unsupported_media_type", ""},
-			}
-			for _, c := range bad {
-				t.Run(c.name, func(t *testing.T) {
-					b.Header.Set("Authorization", "Bearer "+key)
-					defer b.Header.Del("Authorization")
-					ct := c.contentType
-					if ct == "" {
-						ct = "application/json"
-					}
-					r := b.Do("PUT", w.hostA, "/api/v1/settings/rates", strings.NewReader(c.body), ct)
-					if r.Status != c.status {
-						t.Fatalf("status %d, want %d: %s", r.Status, c.status, r.Body)
-					}
-					code, msg := apiErrorOf(t, r)
-					if code != c.code || !strings.Contains(msg, c.mention) {
-						t.Fatalf("error %s %q, want %s mentioning %q", code, msg, c.code, c.mention)
-					}
-				})
-			}
+			checkRefusedBodies(t, b, w.hostA, key, "/api/v1/settings/rates", badRateBodies())
 			// Nothing of the refused bodies was stored.
 			if r := b.JSON("GET", w.hostA, "/api/v1/settings/rates", key, ""); !strings.Contains(r.Body, "Development") || strings.Count(r.Body, "service") != 2 {
 				t.Fatalf("rates after refusals: %s", r.Body)
@@ -140,6 +102,59 @@ func TestAPIRates(t *testing.T) {
 			}
 			if r := b.JSON("PUT", w.hostA, "/api/v1/settings/rates", key, `[]`); r.Status != 200 || r.Body != "[]" {
 				t.Fatalf("clearing = %d %s", r.Status, r.Body)
+			}
+		})
+	}
+}
+
+// badBody is a request body the API must refuse, and how.
+type badBody struct {
+	name, body, contentType string
+	status                  int
+	code, mention           string
+}
+
+// badRateBodies are the refused bodies of PUT /settings/rates.
+func badRateBodies() []badBody {
+	return []badBody{
+		{"invalid JSON", `[{"service":`, "", 400, "invalid_json", ""},
+		{"not JSON", `hello`, "", 400, "invalid_json", ""},
+		{"empty body", ``, "", 400, "invalid_json", ""},
+		{"two documents", `[] []`, "", 400, "invalid_json", ""},
+		{"object, not array", `{"service":"x"}`, "", 400, "invalid_type", "array"},
+		{"null", `null`, "", 400, "invalid_type", "array"},
+		{"unknown field", `[{"service":"x","hourly_rate_cents":1,"currency":"EUR","vat":1}]`, "", 400, "unknown_field", "vat"},
+		{"wrong type", `[{"service":"x","hourly_rate_cents":"ten","currency":"EUR"}]`, "", 400, "invalid_type", "hourly_rate_cents"},
+		{"fraction of a cent", `[{"service":"x","hourly_rate_cents":1.5,"currency":"EUR"}]`, "", 400, "invalid_type", "hourly_rate_cents"},
+		{"missing field", `[{"service":"x","currency":"EUR"}]`, "", 422, "invalid_field", "[0].hourly_rate_cents"},
+		{"negative", `[{"service":"x","hourly_rate_cents":-1,"currency":"EUR"}]`, "", 422, "invalid_field", "negative"},
+		{"bad currency", `[{"service":"x","hourly_rate_cents":1,"currency":"EURO"}]`, "", 422, "invalid_field", "[0].currency"},
+		{"blank service", `[{"service":" ","hourly_rate_cents":1,"currency":"EUR"}]`, "", 422, "invalid_field", "[0].service"},
+		{"duplicate", `[{"service":"A","hourly_rate_cents":1,"currency":"EUR"},{"service":"a","hourly_rate_cents":2,"currency":"EUR"}]`, "", 422, "invalid_field", "[1].service"},
+		{"oversized", `[{"service":"` + strings.Repeat("x", 300<<10) + `","hourly_rate_cents":1,"currency":"EUR"}]`, "", 413, "body_too_large", ""},
+		{"form body", `service=x`, "application/x-www-form-urlencoded", 415, "unsupported_media_type", ""},
+	}
+}
+
+// checkRefusedBodies PUTs each body to path and wants its status and an error
+// envelope with its code, mentioning what it should.
+func checkRefusedBodies(t *testing.T, b *servertest.Browser, host, key, path string, bad []badBody) {
+	t.Helper()
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			b.Header.Set("Authorization", "Bearer "+key)
+			defer b.Header.Del("Authorization")
+			ct := c.contentType
+			if ct == "" {
+				ct = "application/json"
+			}
+			r := b.Do("PUT", host, path, strings.NewReader(c.body), ct)
+			if r.Status != c.status {
+				t.Fatalf("status %d, want %d: %s", r.Status, c.status, r.Body)
+			}
+			code, msg := apiErrorOf(t, r)
+			if code != c.code || !strings.Contains(msg, c.mention) {
+				t.Fatalf("error %s %q, want %s mentioning %q", code, msg, c.code, c.mention)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/fixture"
 	"workrate/migrations/testdb"
 	"workrate/server/servertest"
 )
@@ -39,19 +40,7 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 				}
 				surface := surfaceOf(rt.Path)
 				s := sessions[surface]
-				parts := strings.Split(rt.Path, "/")
-				for i, p := range parts {
-					if strings.HasPrefix(p, ":") {
-						v := ids[p[1:]]
-						if p == ":id" && strings.HasPrefix(rt.Path, "/staff/workspaces/") || p == ":id" && strings.HasPrefix(rt.Path, "/api/v1/workspaces/") {
-							v = f.B1.ID
-						} else if p == ":id" && strings.HasPrefix(rt.Path, "/operator/") {
-							v = f.B.ID
-						}
-						parts[i] = v
-					}
-				}
-				path := strings.Join(parts, "/")
+				path := csrfPath(rt.Path, ids, f)
 				form := url.Values{}
 				c := cases[rt.Method+" "+rt.Path]
 				for i := 0; i+1 < len(c.form); i += 2 {
@@ -91,20 +80,7 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 			if walked < 150 {
 				t.Errorf("walked only %d cross-site requests", walked)
 			}
-			for _, table := range []string{"messages", "tickets", "ticket_comments", "notes", "tasks", "workspaces"} {
-				n, err := w.DB.NewSelect().Table(table).Count(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var marked int
-				col := map[string]string{"messages": "body", "tickets": "subject", "ticket_comments": "body", "notes": "body", "tasks": "title", "workspaces": "name"}[table]
-				if err := w.DB.NewSelect().Table(table).ColumnExpr("count(*)").Where("? LIKE '%CSRF-MARK%'", bunIdent(col)).Scan(ctx, &marked); err != nil {
-					t.Fatal(err)
-				}
-				if marked > 0 {
-					t.Errorf("a cross-site request wrote %d rows into %s (of %d)", marked, table, n)
-				}
-			}
+			checkNothingMarked(t, w)
 
 			// The same requests from the page's own origin go through.
 			b := w.Browser()
@@ -115,5 +91,42 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 				t.Errorf("same-origin post = %d, want 303", r.Status)
 			}
 		})
+	}
+}
+
+// csrfPath fills route's parameters with the caller's own ids, so that
+// without the protection the request would act.
+func csrfPath(route string, ids map[string]string, f *fixture.Fixture) string {
+	parts := strings.Split(route, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, ":") {
+			v := ids[p[1:]]
+			if p == ":id" && strings.HasPrefix(route, "/staff/workspaces/") || p == ":id" && strings.HasPrefix(route, "/api/v1/workspaces/") {
+				v = f.B1.ID
+			} else if p == ":id" && strings.HasPrefix(route, "/operator/") {
+				v = f.B.ID
+			}
+			parts[i] = v
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// checkNothingMarked wants no row written by a cross-site request.
+func checkNothingMarked(t *testing.T, w *world) {
+	t.Helper()
+	for _, table := range []string{"messages", "tickets", "ticket_comments", "notes", "tasks", "workspaces"} {
+		n, err := w.DB.NewSelect().Table(table).Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var marked int
+		col := map[string]string{"messages": "body", "tickets": "subject", "ticket_comments": "body", "notes": "body", "tasks": "title", "workspaces": "name"}[table]
+		if err := w.DB.NewSelect().Table(table).ColumnExpr("count(*)").Where("? LIKE '%CSRF-MARK%'", bunIdent(col)).Scan(ctx, &marked); err != nil {
+			t.Fatal(err)
+		}
+		if marked > 0 {
+			t.Errorf("a cross-site request wrote %d rows into %s (of %d)", marked, table, n)
+		}
 	}
 }

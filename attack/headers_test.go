@@ -62,38 +62,46 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 			if overTLS {
 				what += " over TLS"
 			}
-			csp := h.Get("Content-Security-Policy")
-			directive := func(name string) string {
-				for _, d := range strings.Split(csp, ";") {
-					if f := strings.Fields(d); len(f) > 0 && f[0] == name {
-						return strings.Join(f[1:], " ")
-					}
-				}
-				return ""
-			}
-			switch {
-			case csp == "" || strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval"):
-				t.Errorf("%s (%d): CSP %q", what, rec.Code, csp)
-			case directive("script-src") != "'self'" && directive("default-src") != "'self'":
-				t.Errorf("%s: script-src %q", what, directive("script-src"))
-			case directive("frame-ancestors") != "'none'":
-				t.Errorf("%s: frame-ancestors %q", what, directive("frame-ancestors"))
-			case directive("object-src") != "'none'" || directive("base-uri") == "":
-				t.Errorf("%s: object-src/base-uri missing: %q", what, csp)
-			}
-			if h.Get("X-Content-Type-Options") != "nosniff" {
-				t.Errorf("%s: nosniff missing", what)
-			}
-			if rp := h.Get("Referrer-Policy"); rp != "same-origin" && rp != "no-referrer" && rp != "strict-origin-when-cross-origin" {
-				t.Errorf("%s: Referrer-Policy %q", what, rp)
-			}
-			hsts := h.Get("Strict-Transport-Security")
-			if overTLS && !strings.Contains(hsts, "max-age=") || !overTLS && hsts != "" {
-				t.Errorf("%s: HSTS %q", what, hsts)
-			}
-			if ct := h.Get("Content-Type"); rec.Body.Len() > 0 && ct == "" {
-				t.Errorf("%s: body without Content-Type", what)
+			checkSecurityHeaders(t, what, rec.Code, rec.Body.Len(), h, overTLS)
+		}
+	}
+}
+
+// checkSecurityHeaders wants h, the headers of an answer with status code
+// and a body of n bytes, to carry a strict CSP, nosniff, a referrer policy,
+// HSTS over TLS only, and a Content-Type with any body.
+func checkSecurityHeaders(t *testing.T, what string, code, n int, h http.Header, overTLS bool) {
+	t.Helper()
+	csp := h.Get("Content-Security-Policy")
+	directive := func(name string) string {
+		for _, d := range strings.Split(csp, ";") {
+			if f := strings.Fields(d); len(f) > 0 && f[0] == name {
+				return strings.Join(f[1:], " ")
 			}
 		}
+		return ""
+	}
+	switch {
+	case csp == "" || strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval"):
+		t.Errorf("%s (%d): CSP %q", what, code, csp)
+	case directive("script-src") != "'self'" && directive("default-src") != "'self'":
+		t.Errorf("%s: script-src %q", what, directive("script-src"))
+	case directive("frame-ancestors") != "'none'":
+		t.Errorf("%s: frame-ancestors %q", what, directive("frame-ancestors"))
+	case directive("object-src") != "'none'" || directive("base-uri") == "":
+		t.Errorf("%s: object-src/base-uri missing: %q", what, csp)
+	}
+	if h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("%s: nosniff missing", what)
+	}
+	if rp := h.Get("Referrer-Policy"); rp != "same-origin" && rp != "no-referrer" && rp != "strict-origin-when-cross-origin" {
+		t.Errorf("%s: Referrer-Policy %q", what, rp)
+	}
+	hsts := h.Get("Strict-Transport-Security")
+	if overTLS && !strings.Contains(hsts, "max-age=") || !overTLS && hsts != "" {
+		t.Errorf("%s: HSTS %q", what, hsts)
+	}
+	if ct := h.Get("Content-Type"); n > 0 && ct == "" {
+		t.Errorf("%s: body without Content-Type", what)
 	}
 }

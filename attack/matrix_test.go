@@ -1,6 +1,7 @@
 package attack_test
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,7 +25,19 @@ func body(s string) []string { return []string{s} }
 // routeCases holds every route of the app. A route added later without a
 // case here fails TestIsolationMatrix: add one.
 func routeCases() map[string]routeCase {
-	pub := routeCase{public: true}
+	all := map[string]routeCase{}
+	for _, part := range []map[string]routeCase{portalRouteCases(), staffAccountRouteCases(), staffSettingsRouteCases(),
+		staffWorkspaceRouteCases(), apiRouteCases(), operatorRouteCases()} {
+		maps.Copy(all, part)
+	}
+	return all
+}
+
+// pub is the case of a route open before sign-in that takes no form.
+var pub = routeCase{public: true}
+
+// portalRouteCases are the routes of the client portal and what every host serves.
+func portalRouteCases() map[string]routeCase {
 	return map[string]routeCase{
 		"GET /healthz":              pub,
 		"GET /readyz":               pub,
@@ -56,7 +69,12 @@ func routeCases() map[string]routeCase {
 		"POST /two-factor/start":   {},
 		"POST /two-factor/confirm": {form: []string{"code", "000000"}},
 		"POST /two-factor/disable": {form: []string{"code", "000000"}},
+	}
+}
 
+// staffAccountRouteCases are the routes of the back office's sign-in and account.
+func staffAccountRouteCases() map[string]routeCase {
+	return map[string]routeCase{
 		"GET /staff/login":                       pub,
 		"POST /staff/login":                      {public: true, form: []string{"email", "staff@agency-a.example", "password", "wrong-password"}},
 		"GET /staff/login/choose":                pub,
@@ -73,28 +91,39 @@ func routeCases() map[string]routeCase {
 		"POST /staff/account/two-factor/confirm": {form: []string{"code", "000000"}},
 		"POST /staff/account/two-factor/disable": {form: []string{"code", "000000"}},
 		"POST /staff/settings/two-factor":        {form: []string{"require", "1"}},
+	}
+}
 
-		"GET /staff/settings":                                    {},
-		"POST /staff/settings":                                   {form: []string{"name", ""}},
-		"POST /staff/settings/rates":                             {form: []string{"service", ""}},
-		"POST /staff/settings/rates/:id":                         {form: []string{"service", "Hijacked", "hourly_rate", "1", "currency", "EUR"}},
-		"POST /staff/settings/rates/:id/delete":                  {},
-		"GET /staff/settings/api-keys":                           {},
-		"POST /staff/settings/api-keys":                          {form: []string{"label", ""}},
-		"POST /staff/settings/api-keys/:id/revoke":               {},
-		"GET /staff/settings/team":                               {},
-		"POST /staff/settings/team":                              {form: []string{"email", "bad"}},
-		"POST /staff/settings/team/:id/role":                     {form: []string{"role", "member"}},
-		"POST /staff/settings/team/:id/delete":                   {},
-		"GET /staff/settings/domains":                            {},
-		"POST /staff/settings/domains":                           {form: []string{"hostname", ""}},
-		"POST /staff/settings/domains/:host/check":               {},
-		"POST /staff/settings/domains/:host/delete":              {},
-		"GET /staff/settings/branding":                           {},
-		"POST /staff/settings/branding":                          {form: []string{"platform_name", "B Hub", "primary_color", "#123456"}},
-		"POST /staff/settings/branding/logo":                     {},
-		"POST /staff/settings/branding/logo/delete":              {},
-		"POST /staff/settings/branding/reset":                    {},
+// staffSettingsRouteCases are the routes of the back office's agency settings.
+func staffSettingsRouteCases() map[string]routeCase {
+	return map[string]routeCase{
+		"GET /staff/settings":                       {},
+		"POST /staff/settings":                      {form: []string{"name", ""}},
+		"POST /staff/settings/rates":                {form: []string{"service", ""}},
+		"POST /staff/settings/rates/:id":            {form: []string{"service", "Hijacked", "hourly_rate", "1", "currency", "EUR"}},
+		"POST /staff/settings/rates/:id/delete":     {},
+		"GET /staff/settings/api-keys":              {},
+		"POST /staff/settings/api-keys":             {form: []string{"label", ""}},
+		"POST /staff/settings/api-keys/:id/revoke":  {},
+		"GET /staff/settings/team":                  {},
+		"POST /staff/settings/team":                 {form: []string{"email", "bad"}},
+		"POST /staff/settings/team/:id/role":        {form: []string{"role", "member"}},
+		"POST /staff/settings/team/:id/delete":      {},
+		"GET /staff/settings/domains":               {},
+		"POST /staff/settings/domains":              {form: []string{"hostname", ""}},
+		"POST /staff/settings/domains/:host/check":  {},
+		"POST /staff/settings/domains/:host/delete": {},
+		"GET /staff/settings/branding":              {},
+		"POST /staff/settings/branding":             {form: []string{"platform_name", "B Hub", "primary_color", "#123456"}},
+		"POST /staff/settings/branding/logo":        {},
+		"POST /staff/settings/branding/logo/delete": {},
+		"POST /staff/settings/branding/reset":       {},
+	}
+}
+
+// staffWorkspaceRouteCases are the routes of the back office's workspaces.
+func staffWorkspaceRouteCases() map[string]routeCase {
+	return map[string]routeCase{
 		"GET /staff/workspaces":                                  {},
 		"GET /staff/workspaces/new":                              {},
 		"POST /staff/workspaces":                                 {form: []string{"name", ""}},
@@ -129,7 +158,12 @@ func routeCases() map[string]routeCase {
 		"POST /staff/workspaces/:id/portal":                      {form: []string{"action", "save", "enabled", "1", "login_email", "hijack@evil.example", "temporary_password", "hijacked-pass-42", "tools_sent", "1"}},
 		"POST /staff/workspaces/:id/portal/preview":              {},
 		"POST /staff/preview/end":                                {},
+	}
+}
 
+// apiRouteCases are the routes of the JSON API.
+func apiRouteCases() map[string]routeCase {
+	return map[string]routeCase{
 		"GET /api/v1/openapi.json":                                pub,
 		"GET /api/v1/settings/rates":                              {},
 		"PUT /api/v1/settings/rates":                              {form: body(`[]`)},
@@ -165,7 +199,12 @@ func routeCases() map[string]routeCase {
 		"DELETE /api/v1/branding":                                 {},
 		"PUT /api/v1/branding/logo":                               {form: body(`not an image`)},
 		"DELETE /api/v1/branding/logo":                            {},
+	}
+}
 
+// operatorRouteCases are the routes of the operator console.
+func operatorRouteCases() map[string]routeCase {
+	return map[string]routeCase{
 		"GET /operator/login":                    pub,
 		"POST /operator/login":                   {public: true, form: []string{"email", operatorEmail, "password", "wrong-password"}},
 		"POST /operator/logout":                  pub,
@@ -222,62 +261,10 @@ type role struct {
 func TestIsolationMatrix(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
-			w := newWorld(t, db)
-			f := w.F
-			aPrivate := []string{"MARK-A-rate", "MARK-A-key"}
-			anonForbidden := append(w.allMarkers(), "MARK-B-agency")
-			anonForbidden = append(anonForbidden, aPrivate...)
-			roles := []*role{
-				{name: "client A1", host: hostA, b: w.client(t, "A1"), client: f.A1, forbidden: append(f.MustNotSee(f.A1), aPrivate...)},
-				{name: "client A2", host: hostA, b: w.client(t, "A2"), client: f.A2, forbidden: append(f.MustNotSee(f.A2), aPrivate...)},
-				{name: "client B1", host: hostB, b: w.client(t, "B1"), client: f.B1, forbidden: f.MustNotSee(f.B1)},
-				{name: "staff B", host: hostB, b: w.staffB(t), staff: true, forbidden: w.agencyMarkers(f.A)},
-				{name: "API key B", host: hostB, b: w.Browser(), token: w.TokenB, forbidden: w.agencyMarkers(f.A)},
-				{name: "anonymous", host: hostA, b: w.Browser(), forbidden: anonForbidden},
-			}
-
-			// The ids of an object set (objs) under a workspace (ws).
-			idsOf := func(path string, ws, objs *fixture.Workspace) map[string]string {
-				ids := map[string]string{"id": ws.ID, "task_id": objs.TaskID, "ticket_id": objs.TicketID,
-					"invoice_id": objs.DraftInvoiceID, "note_id": objs.AgencyNoteID,
-					"host": w.DomainA.Hostname, "hostname": w.DomainA.Hostname,
-					"file": "0123456789abcdef.png", "*file": "app.css"}
-				switch {
-				case strings.HasPrefix(path, "/tickets/"):
-					ids["id"] = objs.TicketID
-				case strings.HasPrefix(path, "/invoices/"):
-					ids["id"] = objs.SentInvoiceID
-				case strings.HasPrefix(path, "/staff/settings/rates/"):
-					ids["id"] = w.RateA.ID
-				case strings.HasPrefix(path, "/staff/settings/api-keys/"):
-					ids["id"] = w.KeyA.ID
-				case strings.HasPrefix(path, "/staff/settings/team/"):
-					ids["id"] = f.StaffA.ID
-				case strings.HasPrefix(path, "/operator/"):
-					ids["id"] = objs.Agency.ID
-				case strings.HasPrefix(path, "/brand/theme/"):
-					ids["file"] = "123456-ffffff.css"
-				}
-				return ids
-			}
-			fill := func(path string, ids map[string]string) string {
-				parts := strings.Split(path, "/")
-				for i, p := range parts {
-					if strings.HasPrefix(p, ":") {
-						parts[i] = ids[p[1:]]
-					} else if strings.HasPrefix(p, "*") {
-						parts[i] = ids[p]
-					}
-				}
-				return strings.Join(parts, "/")
-			}
-
+			m := newMatrix(t, newWorld(t, db))
 			cases := routeCases()
 			seen := map[string]bool{}
-			for _, r := range roles {
-				r.cookie = r.b.Cookie(r.host, "session")
-			}
-			for _, rt := range w.App.Routes() {
+			for _, rt := range m.w.App.Routes() {
 				name := rt.Method + " " + rt.Path
 				seen[name] = true
 				c, ok := cases[name]
@@ -285,107 +272,7 @@ func TestIsolationMatrix(t *testing.T) {
 					t.Errorf("route %s has no case: add one to routeCases", name)
 					continue
 				}
-				surface := surfaceOf(rt.Path)
-				scoped := strings.Contains(rt.Path, "/:") && !c.public
-				send := func(r *role, host, path string) *servertest.Response {
-					if r.cookie != nil {
-						// A sign-in page clears the cookie of a session of
-						// another kind; the attacker keeps it.
-						r.b.SetCookie(host, r.cookie)
-					}
-					if surface == "api" {
-						b := ""
-						if len(c.form) == 1 {
-							b = c.form[0]
-						}
-						return r.b.JSON(rt.Method, host, path, r.token, b)
-					}
-					form := url.Values{}
-					for i := 0; i+1 < len(c.form); i += 2 {
-						v := c.form[i+1]
-						if v == ":agency" {
-							v = f.A.ID
-						}
-						form.Set(c.form[i], v)
-					}
-					if r.token != "" {
-						r.b.Header.Set("Authorization", "Bearer "+r.token)
-						defer r.b.Header.Del("Authorization")
-					}
-					if rt.Method == http.MethodGet {
-						return r.b.Get(host, path)
-					}
-					return r.b.Do(rt.Method, host, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
-				}
-				for _, r := range roles {
-					if c.public {
-						// Sign-in forms and sign-outs are tried by the
-						// anonymous visitor only: the others keep their session.
-						if rt.Method != http.MethodGet && r.name != "anonymous" {
-							continue
-						}
-						path := fill(rt.Path, idsOf(rt.Path, f.A1, f.A1))
-						res := send(r, r.host, path)
-						if res.Status >= 500 {
-							t.Errorf("%s: %s %s = %d", r.name, rt.Method, path, res.Status)
-						}
-						leaks(t, r.name+": "+name, res, r.forbidden)
-						continue
-					}
-					type attempt struct {
-						label string
-						path  string
-						own   bool
-					}
-					var tries []attempt
-					if !scoped {
-						tries = append(tries, attempt{"no ids", rt.Path, r.client != nil || r.staff || r.token != ""})
-					} else {
-						own := fill(rt.Path, idsOf(rt.Path, f.B1, f.B1))
-						tried := map[string]bool{}
-						for _, v := range []struct {
-							label    string
-							ws, objs *fixture.Workspace
-						}{{"A1's ids", f.A1, f.A1}, {"A2's ids", f.A2, f.A2}, {"B1 with A1's ids", f.B1, f.A1}, {"B1 with B2's ids", f.B1, f.B2}, {"B1's ids", f.B1, f.B1}} {
-							p := fill(rt.Path, idsOf(rt.Path, v.ws, v.objs))
-							mine := r.client != nil && v.objs == r.client && surface == "portal"
-							if (r.staff || r.token != "") && p == own || tried[p] {
-								continue // B's own objects (the agency's own tests cover them), or tried
-							}
-							tried[p] = true
-							tries = append(tries, attempt{v.label, p, mine})
-						}
-						if r.client == f.A1 && rt.Path == "/invoices/:id" {
-							tries = append(tries, attempt{"own draft invoice", "/invoices/" + f.A1.DraftInvoiceID, false})
-						}
-					}
-					for _, a := range tries {
-						res := send(r, r.host, a.path)
-						what := r.name + ": " + rt.Method + " " + a.path + " (" + a.label + ")"
-						leaks(t, what, res, r.forbidden)
-						want, wantLoc := expected(r, surface, a.own)
-						switch {
-						case want == 0:
-							if res.Status >= 500 || (rt.Method == http.MethodGet && scoped && res.Status != http.StatusOK) {
-								t.Errorf("%s = %d, want success", what, res.Status)
-							}
-						case res.Status != want:
-							t.Errorf("%s = %d, want %d: %.200s", what, res.Status, want, res.Body)
-						case wantLoc != "" && !strings.HasPrefix(res.Location(), wantLoc):
-							t.Errorf("%s redirects to %q, want %s…", what, res.Location(), wantLoc)
-						}
-					}
-				}
-				// The operator console on the platform host, without a session.
-				if surface == "operator" && !c.public {
-					anon := &role{name: "anonymous on the platform", b: w.Browser(), forbidden: anonForbidden}
-					path := fill(rt.Path, idsOf(rt.Path, f.A1, f.A1))
-					res := send(anon, platformHost, path)
-					leaks(t, anon.name+": "+name, res, anonForbidden)
-					if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location(), "/operator/login") {
-						t.Errorf("anonymous %s %s on the platform = %d to %q, want the sign-in page", rt.Method, path, res.Status, res.Location())
-					}
-				}
+				m.checkRoute(t, routeUnder{method: rt.Method, path: rt.Path, c: c, surface: surfaceOf(rt.Path)})
 			}
 			for name := range cases {
 				if !seen[name] {
@@ -393,6 +280,213 @@ func TestIsolationMatrix(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// matrix is the world of TestIsolationMatrix with its roles.
+type matrix struct {
+	w             *world
+	f             *fixture.Fixture
+	roles         []*role
+	anonForbidden []string
+}
+
+// newMatrix makes the roles, each signed in where it can be.
+func newMatrix(t *testing.T, w *world) *matrix {
+	f := w.F
+	aPrivate := []string{"MARK-A-rate", "MARK-A-key"}
+	anonForbidden := append(w.allMarkers(), "MARK-B-agency")
+	anonForbidden = append(anonForbidden, aPrivate...)
+	m := &matrix{w: w, f: f, anonForbidden: anonForbidden, roles: []*role{
+		{name: "client A1", host: hostA, b: w.client(t, "A1"), client: f.A1, forbidden: append(f.MustNotSee(f.A1), aPrivate...)},
+		{name: "client A2", host: hostA, b: w.client(t, "A2"), client: f.A2, forbidden: append(f.MustNotSee(f.A2), aPrivate...)},
+		{name: "client B1", host: hostB, b: w.client(t, "B1"), client: f.B1, forbidden: f.MustNotSee(f.B1)},
+		{name: "staff B", host: hostB, b: w.staffB(t), staff: true, forbidden: w.agencyMarkers(f.A)},
+		{name: "API key B", host: hostB, b: w.Browser(), token: w.TokenB, forbidden: w.agencyMarkers(f.A)},
+		{name: "anonymous", host: hostA, b: w.Browser(), forbidden: anonForbidden},
+	}}
+	for _, r := range m.roles {
+		r.cookie = r.b.Cookie(r.host, "session")
+	}
+	return m
+}
+
+// routeUnder is the route being walked, with its case and surface.
+type routeUnder struct {
+	method, path string
+	c            routeCase
+	surface      string
+}
+
+// scoped reports whether the route names objects and needs a session.
+func (rt routeUnder) scoped() bool { return strings.Contains(rt.path, "/:") && !rt.c.public }
+
+// idsOf returns the ids of an object set (objs) under a workspace (ws), as
+// path's parameters name them.
+func (m *matrix) idsOf(path string, ws, objs *fixture.Workspace) map[string]string {
+	w := m.w
+	ids := map[string]string{"id": ws.ID, "task_id": objs.TaskID, "ticket_id": objs.TicketID,
+		"invoice_id": objs.DraftInvoiceID, "note_id": objs.AgencyNoteID,
+		"host": w.DomainA.Hostname, "hostname": w.DomainA.Hostname,
+		"file": "0123456789abcdef.png", "*file": "app.css"}
+	switch {
+	case strings.HasPrefix(path, "/tickets/"):
+		ids["id"] = objs.TicketID
+	case strings.HasPrefix(path, "/invoices/"):
+		ids["id"] = objs.SentInvoiceID
+	case strings.HasPrefix(path, "/staff/settings/rates/"):
+		ids["id"] = w.RateA.ID
+	case strings.HasPrefix(path, "/staff/settings/api-keys/"):
+		ids["id"] = w.KeyA.ID
+	case strings.HasPrefix(path, "/staff/settings/team/"):
+		ids["id"] = m.f.StaffA.ID
+	case strings.HasPrefix(path, "/operator/"):
+		ids["id"] = objs.Agency.ID
+	case strings.HasPrefix(path, "/brand/theme/"):
+		ids["file"] = "123456-ffffff.css"
+	}
+	return ids
+}
+
+// fill puts ids into a route path's parameters.
+func fill(path string, ids map[string]string) string {
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, ":") {
+			parts[i] = ids[p[1:]]
+		} else if strings.HasPrefix(p, "*") {
+			parts[i] = ids[p]
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// send sends the route's request as r to host and path, with the case's form
+// (or JSON body for the API).
+func (m *matrix) send(r *role, rt routeUnder, host, path string) *servertest.Response {
+	if r.cookie != nil {
+		// A sign-in page clears the cookie of a session of another kind;
+		// the attacker keeps it.
+		r.b.SetCookie(host, r.cookie)
+	}
+	if rt.surface == "api" {
+		b := ""
+		if len(rt.c.form) == 1 {
+			b = rt.c.form[0]
+		}
+		return r.b.JSON(rt.method, host, path, r.token, b)
+	}
+	form := url.Values{}
+	for i := 0; i+1 < len(rt.c.form); i += 2 {
+		v := rt.c.form[i+1]
+		if v == ":agency" {
+			v = m.f.A.ID
+		}
+		form.Set(rt.c.form[i], v)
+	}
+	if r.token != "" {
+		r.b.Header.Set("Authorization", "Bearer "+r.token)
+		defer r.b.Header.Del("Authorization")
+	}
+	if rt.method == http.MethodGet {
+		return r.b.Get(host, path)
+	}
+	return r.b.Do(rt.method, host, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+}
+
+// checkRoute walks one route as every role.
+func (m *matrix) checkRoute(t *testing.T, rt routeUnder) {
+	t.Helper()
+	name := rt.method + " " + rt.path
+	for _, r := range m.roles {
+		if rt.c.public {
+			m.checkPublic(t, r, rt)
+			continue
+		}
+		for _, a := range m.attempts(r, rt) {
+			m.checkAttempt(t, r, rt, a)
+		}
+	}
+	// The operator console on the platform host, without a session.
+	if rt.surface == "operator" && !rt.c.public {
+		anon := &role{name: "anonymous on the platform", b: m.w.Browser(), forbidden: m.anonForbidden}
+		path := fill(rt.path, m.idsOf(rt.path, m.f.A1, m.f.A1))
+		res := m.send(anon, rt, platformHost, path)
+		leaks(t, anon.name+": "+name, res, m.anonForbidden)
+		if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location(), "/operator/login") {
+			t.Errorf("anonymous %s %s on the platform = %d to %q, want the sign-in page", rt.method, path, res.Status, res.Location())
+		}
+	}
+}
+
+// checkPublic tries a public route as r: never a 5xx, never a leak.
+func (m *matrix) checkPublic(t *testing.T, r *role, rt routeUnder) {
+	t.Helper()
+	// Sign-in forms and sign-outs are tried by the anonymous visitor only:
+	// the others keep their session.
+	if rt.method != http.MethodGet && r.name != "anonymous" {
+		return
+	}
+	path := fill(rt.path, m.idsOf(rt.path, m.f.A1, m.f.A1))
+	res := m.send(r, rt, r.host, path)
+	if res.Status >= 500 {
+		t.Errorf("%s: %s %s = %d", r.name, rt.method, path, res.Status)
+	}
+	leaks(t, r.name+": "+rt.method+" "+rt.path, res, r.forbidden)
+}
+
+// attempt is one path a role tries on a private route; own says whether it
+// is the role's own data.
+type attempt struct {
+	label string
+	path  string
+	own   bool
+}
+
+// attempts lists the paths r tries on a private route: the route itself
+// when it names nothing, else every id set r can learn or guess.
+func (m *matrix) attempts(r *role, rt routeUnder) []attempt {
+	f := m.f
+	if !rt.scoped() {
+		return []attempt{{"no ids", rt.path, r.client != nil || r.staff || r.token != ""}}
+	}
+	var tries []attempt
+	own := fill(rt.path, m.idsOf(rt.path, f.B1, f.B1))
+	tried := map[string]bool{}
+	for _, v := range []struct {
+		label    string
+		ws, objs *fixture.Workspace
+	}{{"A1's ids", f.A1, f.A1}, {"A2's ids", f.A2, f.A2}, {"B1 with A1's ids", f.B1, f.A1}, {"B1 with B2's ids", f.B1, f.B2}, {"B1's ids", f.B1, f.B1}} {
+		p := fill(rt.path, m.idsOf(rt.path, v.ws, v.objs))
+		mine := r.client != nil && v.objs == r.client && rt.surface == "portal"
+		if (r.staff || r.token != "") && p == own || tried[p] {
+			continue // B's own objects (the agency's own tests cover them), or tried
+		}
+		tried[p] = true
+		tries = append(tries, attempt{v.label, p, mine})
+	}
+	if r.client == f.A1 && rt.path == "/invoices/:id" {
+		tries = append(tries, attempt{"own draft invoice", "/invoices/" + f.A1.DraftInvoiceID, false})
+	}
+	return tries
+}
+
+// checkAttempt sends one attempt and wants the expected answer, without leaks.
+func (m *matrix) checkAttempt(t *testing.T, r *role, rt routeUnder, a attempt) {
+	t.Helper()
+	res := m.send(r, rt, r.host, a.path)
+	what := r.name + ": " + rt.method + " " + a.path + " (" + a.label + ")"
+	leaks(t, what, res, r.forbidden)
+	want, wantLoc := expected(r, rt.surface, a.own)
+	switch {
+	case want == 0:
+		if res.Status >= 500 || (rt.method == http.MethodGet && rt.scoped() && res.Status != http.StatusOK) {
+			t.Errorf("%s = %d, want success", what, res.Status)
+		}
+	case res.Status != want:
+		t.Errorf("%s = %d, want %d: %.200s", what, res.Status, want, res.Body)
+	case wantLoc != "" && !strings.HasPrefix(res.Location(), wantLoc):
+		t.Errorf("%s redirects to %q, want %s…", what, res.Location(), wantLoc)
 	}
 }
 

@@ -23,6 +23,44 @@ const (
 // attributes, javascript: URLs in attributes.
 var live = regexp.MustCompile(`(?i)<script>alert|<img src=x|</textarea><script|onmouseover='alert|(href|src|action)\s*=\s*["']?\s*javascript:`)
 
+// seedXSS writes the payloads into every text a user can write in agency
+// A and workspace A1; it returns the ticket and the task it made.
+func seedXSS(t *testing.T, w *world, db testdb.DB) (*workspace.Ticket, *workspace.Task) {
+	t.Helper()
+	f := w.F
+	ws := f.A1
+	tk, err := f.Store.CreateTicket(ctx, ws.StaffScope(), ws.StaffActor(), workspace.TicketInput{Subject: xssName + " subject", Body: xssText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Comment(tk, xssText, false)
+	f.Message(ws, xssText)
+	f.Note(ws, xssText, false)
+	task := f.Task(ws, xssName+" task")
+	if _, err := f.Store.UpdateWorkspace(ctx, f.A.ID, ws.ID, ws.StaffActor(), workspace.WorkspaceInput{Name: xssName + " ws"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Tenants.SetName(ctx, f.A.ID, xssName+" agency"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := branding.NewStore(db.DB).SetText(ctx, f.A.ID, xssName+" hub", "#112233"); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := auth.HashPassword(staffPassword, auth.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Accounts.CreateStaff(ctx, f.A.ID, "xss@agency-a.example", xssName+" staff", auth.RoleOwner, hash); err != nil {
+		t.Fatal(err)
+	}
+	email := `x"><script>alert(1)</script>@example.com`
+	if _, err := w.App.Access().Save(ctx, *f.A, f.A2.ID, access.Actor{Kind: access.ActorStaff, ID: f.StaffA.ID, Name: "Staff A"},
+		access.Input{Enabled: true, LoginEmail: &email, TemporaryPassword: clientPassword}); err == nil {
+		t.Log("an email with HTML was accepted as a login email; the staff pages must escape it")
+	}
+	return tk, task
+}
+
 // TestStoredXSSIsInert fills every text a user can write — ticket subjects
 // and bodies, comments, messages, notes, task titles, workspace, agency and
 // staff names, the white-label platform name — with HTML and script, and
@@ -34,35 +72,7 @@ func TestStoredXSSIsInert(t *testing.T) {
 			w := newWorld(t, db)
 			f := w.F
 			ws := f.A1
-			tk, err := f.Store.CreateTicket(ctx, ws.StaffScope(), ws.StaffActor(), workspace.TicketInput{Subject: xssName + " subject", Body: xssText})
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.Comment(tk, xssText, false)
-			f.Message(ws, xssText)
-			f.Note(ws, xssText, false)
-			task := f.Task(ws, xssName+" task")
-			if _, err := f.Store.UpdateWorkspace(ctx, f.A.ID, ws.ID, ws.StaffActor(), workspace.WorkspaceInput{Name: xssName + " ws"}); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Tenants.SetName(ctx, f.A.ID, xssName+" agency"); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := branding.NewStore(db.DB).SetText(ctx, f.A.ID, xssName+" hub", "#112233"); err != nil {
-				t.Fatal(err)
-			}
-			hash, err := auth.HashPassword(staffPassword, auth.DefaultParams())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := w.Accounts.CreateStaff(ctx, f.A.ID, "xss@agency-a.example", xssName+" staff", auth.RoleOwner, hash); err != nil {
-				t.Fatal(err)
-			}
-			email := `x"><script>alert(1)</script>@example.com`
-			if _, err := w.App.Access().Save(ctx, *f.A, f.A2.ID, access.Actor{Kind: access.ActorStaff, ID: f.StaffA.ID, Name: "Staff A"},
-				access.Input{Enabled: true, LoginEmail: &email, TemporaryPassword: clientPassword}); err == nil {
-				t.Log("an email with HTML was accepted as a login email; the staff pages must escape it")
-			}
+			tk, task := seedXSS(t, w, db)
 			w.Reload()
 
 			staff := w.Browser()

@@ -85,154 +85,180 @@ func step(t time.Time, n int) time.Time { return t.Add(time.Duration(n*TOTPPerio
 var testNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 func TestTOTPEnrolmentAndSignIn(t *testing.T) {
-	ctx := context.Background()
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			f := newTOTPFixture(t, db)
 			for _, s := range []TOTPSubject{f.staffA, f.clientA} {
 				t.Run(s.Kind, func(t *testing.T) {
-					if on, err := f.st.TOTPEnabled(ctx, s); err != nil || on {
-						t.Fatalf("TOTPEnabled before enrolment = %v, %v", on, err)
-					}
-					if _, err := f.st.verifySecondFactor(ctx, f.box, s, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
-						t.Fatalf("sign-in before enrolment: %v, want ErrTOTPNotEnrolled", err)
-					}
-					if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
-						t.Fatalf("confirm before begin: %v, want ErrTOTPNotEnrolled", err)
-					}
-
-					secret, err := f.st.BeginTOTPEnrollment(ctx, f.box, s)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if len(secret) != TOTPSecretSize {
-						t.Fatalf("secret of %d bytes", len(secret))
-					}
-					state, err := f.st.totpState(ctx, s)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if len(state.secret) == 0 || bytes.Contains(state.secret, secret) || state.enabled {
-						t.Fatalf("stored state after begin: enabled=%v, secret stored in clear=%v", state.enabled, bytes.Contains(state.secret, secret))
-					}
-					// A pending enrolment is not a second factor yet.
-					if _, err := f.st.verifySecondFactor(ctx, f.box, s, TOTPCode(secret, testNow), testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
-						t.Fatalf("sign-in with a pending enrolment: %v, want ErrTOTPNotEnrolled", err)
-					}
-					if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, "not a code", testNow); !errors.Is(err, ErrBadCode) {
-						t.Fatalf("confirm with junk: %v, want ErrBadCode", err)
-					}
-					if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, TOTPCode(secret, step(testNow, -2)), testNow); !errors.Is(err, ErrBadCode) {
-						t.Fatalf("confirm with a stale code: %v, want ErrBadCode", err)
-					}
-					if on, _ := f.st.TOTPEnabled(ctx, s); on {
-						t.Fatal("enabled after failed confirmations")
-					}
-
-					codes, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, TOTPCode(secret, testNow), testNow)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if len(codes) != RecoveryCodeCount {
-						t.Fatalf("%d recovery codes", len(codes))
-					}
-					if on, err := f.st.TOTPEnabled(ctx, s); err != nil || !on {
-						t.Fatalf("TOTPEnabled after confirmation = %v, %v", on, err)
-					}
-					if n, err := f.st.RemainingRecoveryCodes(ctx, s); err != nil || n != 10 {
-						t.Fatalf("RemainingRecoveryCodes = %d, %v, want 10", n, err)
-					}
-					if _, err := f.st.BeginTOTPEnrollment(ctx, f.box, s); !errors.Is(err, ErrTOTPEnabled) {
-						t.Fatalf("begin while on: %v, want ErrTOTPEnabled", err)
-					}
-					if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, TOTPCode(secret, step(testNow, 1)), step(testNow, 1)); !errors.Is(err, ErrTOTPEnabled) {
-						t.Fatalf("confirm while on: %v, want ErrTOTPEnabled", err)
-					}
-
-					// Sign-in: the confirmation's code is spent; the next step's passes once.
-					later := step(testNow, 1)
-					checks := []struct {
-						name     string
-						code     string
-						at       time.Time
-						recovery bool
-						err      error
-					}{
-						{"code used to confirm", TOTPCode(secret, testNow), testNow, false, ErrBadCode},
-						{"next code", TOTPCode(secret, later), later, false, nil},
-						{"next code again", TOTPCode(secret, later), later, false, ErrBadCode},
-						{"older code within drift", TOTPCode(secret, testNow), later, false, ErrBadCode},
-						{"code with spaces", " " + TOTPCode(secret, step(later, 1))[:3] + " " + TOTPCode(secret, step(later, 1))[3:], step(later, 1), false, nil},
-						{"wrong code", "000000", step(later, 2), false, ErrBadCode},
-						{"recovery code", codes[0], later, true, nil},
-						{"recovery code again", codes[0], later, false, ErrBadCode},
-						{"recovery code typed loosely", strings.ToUpper(strings.ReplaceAll(codes[1], "-", " ")), later, true, nil},
-						{"unknown recovery code", "zzzz-zzzz", later, false, ErrBadCode},
-						{"junk", "hello", later, false, ErrBadCode},
-					}
-					for _, c := range checks {
-						used, err := f.st.verifySecondFactor(ctx, f.box, s, c.code, c.at)
-						if !errors.Is(err, c.err) || (c.err == nil && err != nil) || used != c.recovery {
-							t.Errorf("%s: VerifySecondFactor = (%v, %v), want (%v, %v)", c.name, used, err, c.recovery, c.err)
-						}
-					}
-					if n, err := f.st.RemainingRecoveryCodes(ctx, s); err != nil || n != 8 {
-						t.Fatalf("RemainingRecoveryCodes after two uses = %d, %v, want 8", n, err)
-					}
+					secret, codes := f.checkEnrolment(t, s)
+					f.checkSecondFactors(t, s, secret, codes)
 				})
 			}
-
-			// Recovery codes are stored as keyed hashes, never in clear nor as a bare SHA-256.
-			_, codes := f.enroll(t, f.staffB, testNow)
-			var hashes []string
-			if err := db.NewSelect().Model((*recoveryCode)(nil)).Column("code_hash").
-				Where("agency_id = ? AND subject_id = ?", f.staffB.AgencyID, f.staffB.ID).Scan(ctx, &hashes); err != nil {
-				t.Fatal(err)
-			}
-			if len(hashes) != 10 {
-				t.Fatalf("%d stored codes, want 10", len(hashes))
-			}
-			for _, c := range codes {
-				n, _ := normalizeRecoveryCode(c)
-				sum := sha256.Sum256([]byte(n))
-				for _, h := range hashes {
-					if strings.Contains(h, n) || h == hex.EncodeToString(sum[:]) {
-						t.Fatalf("recovery code %s is stored recoverably: %s", c, h)
-					}
-				}
-			}
+			f.checkRecoveryHashes(t, db)
 		})
 	}
 }
 
-func TestTOTPConcurrentUseOfOneCode(t *testing.T) {
+// checkEnrolment enrols s step by step, with the refusals of each step, and
+// returns the secret and the recovery codes.
+func (f *totpFixture) checkEnrolment(t *testing.T, s TOTPSubject) ([]byte, []string) {
+	t.Helper()
 	ctx := context.Background()
-	const racers = 8
-	// race runs f from racers goroutines at once and returns how many succeeded
-	// and the errors of the others.
-	race := func(f func() error) (int, []error) {
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		errs := make(chan error, racers)
-		for range racers {
-			wg.Go(func() {
-				<-start
-				errs <- f()
-			})
+	if on, err := f.st.TOTPEnabled(ctx, s); err != nil || on {
+		t.Fatalf("TOTPEnabled before enrolment = %v, %v", on, err)
+	}
+	if _, err := f.st.verifySecondFactor(ctx, f.box, s, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
+		t.Fatalf("sign-in before enrolment: %v, want ErrTOTPNotEnrolled", err)
+	}
+	if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, "123456", testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
+		t.Fatalf("confirm before begin: %v, want ErrTOTPNotEnrolled", err)
+	}
+
+	secret, err := f.st.BeginTOTPEnrollment(ctx, f.box, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secret) != TOTPSecretSize {
+		t.Fatalf("secret of %d bytes", len(secret))
+	}
+	state, err := f.st.totpState(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(state.secret) == 0 || bytes.Contains(state.secret, secret) || state.enabled {
+		t.Fatalf("stored state after begin: enabled=%v, secret stored in clear=%v", state.enabled, bytes.Contains(state.secret, secret))
+	}
+	// A pending enrolment is not a second factor yet.
+	if _, err := f.st.verifySecondFactor(ctx, f.box, s, TOTPCode(secret, testNow), testNow); !errors.Is(err, ErrTOTPNotEnrolled) {
+		t.Fatalf("sign-in with a pending enrolment: %v, want ErrTOTPNotEnrolled", err)
+	}
+	if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, "not a code", testNow); !errors.Is(err, ErrBadCode) {
+		t.Fatalf("confirm with junk: %v, want ErrBadCode", err)
+	}
+	if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, TOTPCode(secret, step(testNow, -2)), testNow); !errors.Is(err, ErrBadCode) {
+		t.Fatalf("confirm with a stale code: %v, want ErrBadCode", err)
+	}
+	if on, _ := f.st.TOTPEnabled(ctx, s); on {
+		t.Fatal("enabled after failed confirmations")
+	}
+
+	codes, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, TOTPCode(secret, testNow), testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(codes) != RecoveryCodeCount {
+		t.Fatalf("%d recovery codes", len(codes))
+	}
+	if on, err := f.st.TOTPEnabled(ctx, s); err != nil || !on {
+		t.Fatalf("TOTPEnabled after confirmation = %v, %v", on, err)
+	}
+	if n, err := f.st.RemainingRecoveryCodes(ctx, s); err != nil || n != 10 {
+		t.Fatalf("RemainingRecoveryCodes = %d, %v, want 10", n, err)
+	}
+	if _, err := f.st.BeginTOTPEnrollment(ctx, f.box, s); !errors.Is(err, ErrTOTPEnabled) {
+		t.Fatalf("begin while on: %v, want ErrTOTPEnabled", err)
+	}
+	if _, err := f.st.ConfirmTOTPEnrollment(ctx, f.box, s, TOTPCode(secret, step(testNow, 1)), step(testNow, 1)); !errors.Is(err, ErrTOTPEnabled) {
+		t.Fatalf("confirm while on: %v, want ErrTOTPEnabled", err)
+	}
+	return secret, codes
+}
+
+// checkSecondFactors signs s in with codes after enrolment: the
+// confirmation's code is spent, the next step's passes once, and each
+// recovery code once.
+func (f *totpFixture) checkSecondFactors(t *testing.T, s TOTPSubject, secret []byte, codes []string) {
+	t.Helper()
+	ctx := context.Background()
+	// Sign-in: the confirmation's code is spent; the next step's passes once.
+	later := step(testNow, 1)
+	checks := []struct {
+		name     string
+		code     string
+		at       time.Time
+		recovery bool
+		err      error
+	}{
+		{"code used to confirm", TOTPCode(secret, testNow), testNow, false, ErrBadCode},
+		{"next code", TOTPCode(secret, later), later, false, nil},
+		{"next code again", TOTPCode(secret, later), later, false, ErrBadCode},
+		{"older code within drift", TOTPCode(secret, testNow), later, false, ErrBadCode},
+		{"code with spaces", " " + TOTPCode(secret, step(later, 1))[:3] + " " + TOTPCode(secret, step(later, 1))[3:], step(later, 1), false, nil},
+		{"wrong code", "000000", step(later, 2), false, ErrBadCode},
+		{"recovery code", codes[0], later, true, nil},
+		{"recovery code again", codes[0], later, false, ErrBadCode},
+		{"recovery code typed loosely", strings.ToUpper(strings.ReplaceAll(codes[1], "-", " ")), later, true, nil},
+		{"unknown recovery code", "zzzz-zzzz", later, false, ErrBadCode},
+		{"junk", "hello", later, false, ErrBadCode},
+	}
+	for _, c := range checks {
+		used, err := f.st.verifySecondFactor(ctx, f.box, s, c.code, c.at)
+		if !errors.Is(err, c.err) || (c.err == nil && err != nil) || used != c.recovery {
+			t.Errorf("%s: VerifySecondFactor = (%v, %v), want (%v, %v)", c.name, used, err, c.recovery, c.err)
 		}
-		close(start)
-		wg.Wait()
-		close(errs)
-		ok, failed := 0, []error{}
-		for err := range errs {
-			if err == nil {
-				ok++
-			} else {
-				failed = append(failed, err)
+	}
+	if n, err := f.st.RemainingRecoveryCodes(ctx, s); err != nil || n != 8 {
+		t.Fatalf("RemainingRecoveryCodes after two uses = %d, %v, want 8", n, err)
+	}
+}
+
+// checkRecoveryHashes: recovery codes are stored as keyed hashes, never in
+// clear nor as a bare SHA-256.
+func (f *totpFixture) checkRecoveryHashes(t *testing.T, db testdb.DB) {
+	t.Helper()
+	ctx := context.Background()
+	// Recovery codes are stored as keyed hashes, never in clear nor as a bare SHA-256.
+	_, codes := f.enroll(t, f.staffB, testNow)
+	var hashes []string
+	if err := db.NewSelect().Model((*recoveryCode)(nil)).Column("code_hash").
+		Where("agency_id = ? AND subject_id = ?", f.staffB.AgencyID, f.staffB.ID).Scan(ctx, &hashes); err != nil {
+		t.Fatal(err)
+	}
+	if len(hashes) != 10 {
+		t.Fatalf("%d stored codes, want 10", len(hashes))
+	}
+	for _, c := range codes {
+		n, _ := normalizeRecoveryCode(c)
+		sum := sha256.Sum256([]byte(n))
+		for _, h := range hashes {
+			if strings.Contains(h, n) || h == hex.EncodeToString(sum[:]) {
+				t.Fatalf("recovery code %s is stored recoverably: %s", c, h)
 			}
 		}
-		return ok, failed
 	}
+}
+
+// racers is how many goroutines race for one code.
+const racers = 8
+
+// race runs f from racers goroutines at once and returns how many succeeded
+// and the errors of the others.
+func race(f func() error) (int, []error) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, racers)
+	for range racers {
+		wg.Go(func() {
+			<-start
+			errs <- f()
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	ok, failed := 0, []error{}
+	for err := range errs {
+		if err == nil {
+			ok++
+		} else {
+			failed = append(failed, err)
+		}
+	}
+	return ok, failed
+}
+
+func TestTOTPConcurrentUseOfOneCode(t *testing.T) {
+	ctx := context.Background()
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			f := newTOTPFixture(t, db)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"workrate/auth"
+	"workrate/migrations/testdb"
 	"workrate/operator"
 	"workrate/server/servertest"
 	"workrate/tenant"
@@ -51,22 +52,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	db := database(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	hash, err := auth.HashPassword("restart-owner-pass", auth.DefaultParams())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := operator.CreateAgency(ctx, db.DB, "Restart Co", "restart", "owner@restart.example", "Owner", hash)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, _, err := auth.NewStore(db.DB).CreateAPIKey(ctx, a.ID, "load", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := workspace.NewStore(db.DB).CreateWorkspace(ctx, a.ID, workspace.Actor{Kind: workspace.ActorSystem, Name: "test"}, workspace.WorkspaceInput{Name: "Load"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, key, ws := restartFixture(t, db)
 
 	env := servertest.New(t, db)
 	go env.App.Resolver().Listen(ctx, db.DB)
@@ -77,52 +63,14 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	srv := &http.Server{Handler: env.App.Handler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	base := "http://" + ln.Addr().String()
 	client := &http.Client{Timeout: 10 * time.Second}
-	call := func(method, path, body string) (int, string) {
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Host = "restart.localhost"
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, err.Error()
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	call := apiCaller(client, "http://"+ln.Addr().String(), key)
 	time.Sleep(200 * time.Millisecond) // let the listener settle before counting goroutines
 	goroutinesBefore := runtime.NumGoroutine()
 
 	// Bounded load: 4 clients, each alternating a read and a write, for at most 20 s.
-	var (
-		mu        sync.Mutex
-		statuses  = map[int]int{}
-		committed []string // ticket ids the API confirmed (201)
-		stop      atomic.Bool
-		wg        sync.WaitGroup
-	)
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			deadline := time.Now().Add(20 * time.Second)
-			for i := 0; !stop.Load() && time.Now().Before(deadline); i++ {
-				code, _ := call(http.MethodGet, "/api/v1/workspaces/"+ws.ID+"/tickets?limit=5", "")
-				code2, body := call(http.MethodPost, "/api/v1/workspaces/"+ws.ID+"/tickets", fmt.Sprintf(`{"subject":"load %d-%d"}`, w, i))
-				var tk struct{ ID string }
-				mu.Lock()
-				statuses[code]++
-				statuses[code2]++
-				if code2 == http.StatusCreated && json.Unmarshal([]byte(body), &tk) == nil {
-					committed = append(committed, tk.ID)
-				}
-				mu.Unlock()
-				time.Sleep(10 * time.Millisecond)
-			}
-		}()
-	}
+	load := &restartLoad{call: call, wsID: ws.ID, statuses: map[int]int{}}
+	load.start(4)
 	time.Sleep(time.Second)
 	pgctl(t, "stop")
 	outage := time.Now()
@@ -146,10 +94,108 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		t.Errorf("readyz after the outage = %d", code)
 	}
 	time.Sleep(time.Second)
-	stop.Store(true)
-	wg.Wait()
+	statuses, ids := load.finish()
+	checkRestartStatuses(t, statuses)
+	checkAfterRestart(t, db, env, workspace.StaffScope(a.ID, ws.ID), ids)
 
-	mu.Lock()
+	// No goroutine leaked (idle keep-alive connections closed first).
+	client.CloseIdleConnections()
+	if _, ok := eventually(5*time.Second, func() bool { return runtime.NumGoroutine() <= goroutinesBefore+5 }); !ok {
+		buf := make([]byte, 1<<20)
+		n := runtime.Stack(buf, true)
+		t.Errorf("goroutines: %d before, %d after\n%s", goroutinesBefore, runtime.NumGoroutine(), buf[:n])
+	}
+}
+
+// restartFixture makes an agency with an API key and a workspace.
+func restartFixture(t *testing.T, db testdb.DB) (*tenant.Agency, string, *workspace.Workspace) {
+	t.Helper()
+	ctx := context.Background()
+	hash, err := auth.HashPassword("restart-owner-pass", auth.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := operator.CreateAgency(ctx, db.DB, "Restart Co", "restart", "owner@restart.example", "Owner", hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := auth.NewStore(db.DB).CreateAPIKey(ctx, a.ID, "load", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := workspace.NewStore(db.DB).CreateWorkspace(ctx, a.ID, workspace.Actor{Kind: workspace.ActorSystem, Name: "test"}, workspace.WorkspaceInput{Name: "Load"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, key, ws
+}
+
+// apiCaller returns a function that calls the API at base with key on the
+// agency's host, and answers the status and body (status 0: no answer).
+func apiCaller(client *http.Client, base, key string) func(method, path, body string) (int, string) {
+	return func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Host = "restart.localhost"
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+}
+
+// restartLoad is a bounded load on the API: clients each alternating a read
+// and a write, counting the statuses and the tickets the API confirmed.
+type restartLoad struct {
+	call      func(method, path, body string) (int, string)
+	wsID      string
+	mu        sync.Mutex
+	statuses  map[int]int
+	committed []string // ticket ids the API confirmed (201)
+	stop      atomic.Bool
+	wg        sync.WaitGroup
+}
+
+// start runs clients for at most 20 s, until finish.
+func (l *restartLoad) start(clients int) {
+	for w := range clients {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			deadline := time.Now().Add(20 * time.Second)
+			for i := 0; !l.stop.Load() && time.Now().Before(deadline); i++ {
+				code, _ := l.call(http.MethodGet, "/api/v1/workspaces/"+l.wsID+"/tickets?limit=5", "")
+				code2, body := l.call(http.MethodPost, "/api/v1/workspaces/"+l.wsID+"/tickets", fmt.Sprintf(`{"subject":"load %d-%d"}`, w, i))
+				var tk struct{ ID string }
+				l.mu.Lock()
+				l.statuses[code]++
+				l.statuses[code2]++
+				if code2 == http.StatusCreated && json.Unmarshal([]byte(body), &tk) == nil {
+					l.committed = append(l.committed, tk.ID)
+				}
+				l.mu.Unlock()
+				time.Sleep(10 * time.Millisecond)
+			}
+		}()
+	}
+}
+
+// finish stops the clients and returns the statuses and confirmed tickets.
+func (l *restartLoad) finish() (map[int]int, []string) {
+	l.stop.Store(true)
+	l.wg.Wait()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.statuses, append([]string(nil), l.committed...)
+}
+
+// checkRestartStatuses wants 503 during the outage, never 500.
+func checkRestartStatuses(t *testing.T, statuses map[int]int) {
+	t.Helper()
 	t.Logf("statuses during the run: %v", statuses)
 	if statuses[http.StatusInternalServerError] > 0 {
 		t.Errorf("%d answers were 500; an outage must be 503", statuses[http.StatusInternalServerError])
@@ -157,19 +203,19 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if statuses[http.StatusServiceUnavailable] == 0 {
 		t.Errorf("no 503 during a 2 s outage: %v", statuses)
 	}
-	ids := append([]string(nil), committed...)
-	mu.Unlock()
+}
 
-	// Every ticket the API confirmed is there.
-	sc := workspace.StaffScope(a.ID, ws.ID)
+// checkAfterRestart wants every ticket the API confirmed (ids) to be there,
+// and the change listener to have reconnected: a new agency is served soon.
+func checkAfterRestart(t *testing.T, db testdb.DB, env *servertest.Env, sc workspace.Scope, ids []string) {
+	t.Helper()
+	ctx := context.Background()
 	for _, id := range ids {
 		if _, err := workspace.NewStore(db.DB).Ticket(ctx, sc, id); err != nil {
 			t.Fatalf("confirmed ticket %s lost: %v", id, err)
 		}
 	}
 	t.Logf("%d confirmed tickets all present", len(ids))
-
-	// The change listener reconnected: a new agency is served within a second.
 	if _, err := tenant.NewStore(db.DB).CreateAgency(ctx, "After Restart", "after-restart"); err != nil {
 		t.Fatal(err)
 	}
@@ -178,13 +224,5 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		return env.App.Resolver().Resolve("after-restart.localhost").Kind == tenant.AgencyHost
 	}); !ok {
 		t.Errorf("agency created after the restart not served after %v: the listener did not reconnect", d)
-	}
-
-	// No goroutine leaked (idle keep-alive connections closed first).
-	client.CloseIdleConnections()
-	if _, ok := eventually(5*time.Second, func() bool { return runtime.NumGoroutine() <= goroutinesBefore+5 }); !ok {
-		buf := make([]byte, 1<<20)
-		n := runtime.Stack(buf, true)
-		t.Errorf("goroutines: %d before, %d after\n%s", goroutinesBefore, runtime.NumGoroutine(), buf[:n])
 	}
 }

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-
 	"testing"
-	"workrate/auth"
 
+	"workrate/auth"
 	"workrate/migrations/testdb"
+	"workrate/server/servertest"
 	"workrate/store"
 	"workrate/workspace"
 )
@@ -32,65 +32,12 @@ func TestPortalPagesMakeFewQueriesWhateverTheDataSize(t *testing.T) {
 			sc := workspace.StaffScope(s.A.ID, s.A1)
 			staff := workspace.Actor{Kind: "staff", ID: "s1", Name: "Nora Winters"}
 
-			var ticketID, invoiceID string
-			have := 0
-			grow := func(n int) {
-				for ; have < n; have++ {
-					tk, err := ws.CreateTicket(ctx, sc, staff, workspace.TicketInput{Subject: fmt.Sprintf("Ticket %d", have), Body: "body"})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if ticketID == "" {
-						ticketID = tk.ID
-					}
-					if _, err := ws.AddComment(ctx, sc, staff, ticketID, fmt.Sprintf("Comment %d", have), false); err != nil {
-						t.Fatal(err)
-					}
-					if _, err := ws.PostMessage(ctx, sc, staff, fmt.Sprintf("Message %d", have)); err != nil {
-						t.Fatal(err)
-					}
-					status := []string{workspace.TaskTodo, workspace.TaskInProgress, workspace.TaskReview}[have%3]
-					if _, err := ws.CreateTask(ctx, sc, staff, workspace.TaskInput{Title: fmt.Sprintf("Task %d", have), Status: status}); err != nil {
-						t.Fatal(err)
-					}
-					inv, err := ws.CreateInvoice(ctx, sc, staff, workspace.InvoiceInput{Number: fmt.Sprintf("INV-%03d", have),
-						IssuedOn: "2026-11-01", DueOn: "2026-11-30", Currency: "EUR", Status: workspace.InvoiceSent,
-						Lines: []workspace.LineInput{{Description: "Design", Quantity: 2, UnitPriceCents: 9900}, {Description: "Print", Quantity: 1, UnitPriceCents: 500}}})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if invoiceID == "" {
-						invoiceID = inv.ID
-					}
-				}
-			}
-			// count opens path as the signed-in client and returns the
-			// queries the request made.
-			count := func(path string) int64 {
-				t.Helper()
-				reqCtx, n := store.CountQueries(ctx)
-				req := httptest.NewRequest(http.MethodGet, "http://workrate.test"+path, nil).WithContext(reqCtx)
-				req.Host = acme
-				req.RemoteAddr = "192.0.2.10:40000"
-				for _, name := range []string{auth.CookieName(false), auth.CookieName(true)} {
-					if c := b.Cookie(acme, name); c != nil {
-						req.AddCookie(c)
-					}
-				}
-				before := counter.Total()
-				rec := httptest.NewRecorder()
-				s.App.Handler().ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK {
-					t.Fatalf("%s: %d", path, rec.Code)
-				}
-				if all := counter.Total() - before; all != n.Load() {
-					t.Errorf("%s: %d queries ran, only %d with the request's context", path, all, n.Load())
-				}
-				return n.Load()
-			}
-
+			g := &dataGrower{ws: ws, sc: sc, staff: staff}
+			grow := func(n int) { g.grow(t, n) }
+			q := queryProbe{site: s, browser: b, counter: counter}
+			count := func(path string) int64 { return q.count(t, path) }
 			grow(3)
-			pages := []string{"/", "/tickets", "/tickets/" + ticketID, "/messages", "/tasks", "/invoices", "/invoices/" + invoiceID}
+			pages := []string{"/", "/tickets", "/tickets/" + g.ticketID, "/messages", "/tasks", "/invoices", "/invoices/" + g.invoiceID}
 			small := map[string]int64{}
 			for _, p := range pages {
 				small[p] = count(p)
@@ -115,4 +62,80 @@ func TestPortalPagesMakeFewQueriesWhateverTheDataSize(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dataGrower adds rows of every kind to a workspace as a staff member.
+type dataGrower struct {
+	ws                  *workspace.Store
+	sc                  workspace.Scope
+	staff               workspace.Actor
+	have                int    // rows of each kind so far
+	ticketID, invoiceID string // the first ticket (it gets the comments) and invoice
+}
+
+// grow adds rows until there are n of each kind.
+func (g *dataGrower) grow(t *testing.T, n int) {
+	t.Helper()
+	ws, sc, staff := g.ws, g.sc, g.staff
+	for ; g.have < n; g.have++ {
+		have := g.have
+		tk, err := ws.CreateTicket(ctx, sc, staff, workspace.TicketInput{Subject: fmt.Sprintf("Ticket %d", have), Body: "body"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.ticketID == "" {
+			g.ticketID = tk.ID
+		}
+		if _, err := ws.AddComment(ctx, sc, staff, g.ticketID, fmt.Sprintf("Comment %d", have), false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ws.PostMessage(ctx, sc, staff, fmt.Sprintf("Message %d", have)); err != nil {
+			t.Fatal(err)
+		}
+		status := []string{workspace.TaskTodo, workspace.TaskInProgress, workspace.TaskReview}[have%3]
+		if _, err := ws.CreateTask(ctx, sc, staff, workspace.TaskInput{Title: fmt.Sprintf("Task %d", have), Status: status}); err != nil {
+			t.Fatal(err)
+		}
+		inv, err := ws.CreateInvoice(ctx, sc, staff, workspace.InvoiceInput{Number: fmt.Sprintf("INV-%03d", have),
+			IssuedOn: "2026-11-01", DueOn: "2026-11-30", Currency: "EUR", Status: workspace.InvoiceSent,
+			Lines: []workspace.LineInput{{Description: "Design", Quantity: 2, UnitPriceCents: 9900}, {Description: "Print", Quantity: 1, UnitPriceCents: 500}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.invoiceID == "" {
+			g.invoiceID = inv.ID
+		}
+	}
+}
+
+// queryProbe opens portal pages as the signed-in client and counts queries.
+type queryProbe struct {
+	site    *site
+	browser *servertest.Browser
+	counter *store.QueryCounter
+}
+
+// count opens path as the signed-in client and returns the queries the
+// request made.
+func (q queryProbe) count(t *testing.T, path string) int64 {
+	t.Helper()
+	reqCtx, n := store.CountQueries(ctx)
+	req := httptest.NewRequest(http.MethodGet, "http://workrate.test"+path, nil).WithContext(reqCtx)
+	req.Host = acme
+	req.RemoteAddr = "192.0.2.10:40000"
+	for _, name := range []string{auth.CookieName(false), auth.CookieName(true)} {
+		if c := q.browser.Cookie(acme, name); c != nil {
+			req.AddCookie(c)
+		}
+	}
+	before := q.counter.Total()
+	rec := httptest.NewRecorder()
+	q.site.App.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s: %d", path, rec.Code)
+	}
+	if all := q.counter.Total() - before; all != n.Load() {
+		t.Errorf("%s: %d queries ran, only %d with the request's context", path, all, n.Load())
+	}
+	return n.Load()
 }

@@ -108,32 +108,55 @@ func (u *i18nUsers) newClient(t *testing.T, lang string) *servertest.Browser {
 // the pages that answer refused forms.
 func (u *i18nUsers) renderAll(t *testing.T, lang string) map[string]renderedPage {
 	t.Helper()
-	f := u.f
-	pages := map[string]renderedPage{}
-	get := func(who string, b *servertest.Browser, host, path, name string) *servertest.Response {
-		t.Helper()
-		r := b.Get(host, path)
-		pages[who+" GET "+name] = parsePage(t, who+" GET "+name, r)
-		return r
-	}
-	post := func(who string, b *servertest.Browser, host, path string, kv ...string) {
-		t.Helper()
-		r := b.Post(host, path, servertest.Values(kv...))
-		pages[who+" POST "+path] = parsePage(t, who+" POST "+path, r)
-	}
-
+	rr := &rendering{t: t, pages: map[string]renderedPage{}}
 	anon := u.env.Browser()
 	anon.SetCookie(i18nHost, &http.Cookie{Name: "lang", Value: lang})
 	anon.SetCookie(i18nPlatform, &http.Cookie{Name: "lang", Value: lang})
-	for _, p := range []string{"/", "/login", "/staff/login", "/no-such-page"} {
-		get("anonymous", anon, i18nHost, p, p)
-		get("anonymous platform", anon, i18nPlatform, p, p)
-	}
-	get("anonymous platform", anon, i18nPlatform, "/operator/login", "/operator/login")
-	post("anonymous", anon, i18nHost, "/login", "email", "nobody@client.example", "password", "wrong-password-1")
-	post("anonymous", anon, i18nHost, "/staff/login", "email", "nobody@agency-a.example", "password", "wrong-password-1")
+	u.renderPublic(rr, anon)
+	u.renderThrottled(rr, anon)
+	client := u.renderFirstSignIn(rr, lang)
+	u.renderRoutes(rr, client)
+	u.renderRefusedForms(rr, client)
+	return rr.pages
+}
 
-	// The throttled sign-in pages: five failures recorded from this address.
+// rendering collects rendered pages by name.
+type rendering struct {
+	t     *testing.T
+	pages map[string]renderedPage
+}
+
+// get renders path on host as who, under name.
+func (rr *rendering) get(who string, b *servertest.Browser, host, path, name string) *servertest.Response {
+	rr.t.Helper()
+	r := b.Get(host, path)
+	rr.pages[who+" GET "+name] = parsePage(rr.t, who+" GET "+name, r)
+	return r
+}
+
+// post renders the answer to a form posted to path on host as who.
+func (rr *rendering) post(who string, b *servertest.Browser, host, path string, kv ...string) {
+	rr.t.Helper()
+	r := b.Post(host, path, servertest.Values(kv...))
+	rr.pages[who+" POST "+path] = parsePage(rr.t, who+" POST "+path, r)
+}
+
+// renderPublic renders the pages before sign-in and refused sign-ins.
+func (u *i18nUsers) renderPublic(rr *rendering, anon *servertest.Browser) {
+	for _, p := range []string{"/", "/login", "/staff/login", "/no-such-page"} {
+		rr.get("anonymous", anon, i18nHost, p, p)
+		rr.get("anonymous platform", anon, i18nPlatform, p, p)
+	}
+	rr.get("anonymous platform", anon, i18nPlatform, "/operator/login", "/operator/login")
+	rr.post("anonymous", anon, i18nHost, "/login", "email", "nobody@client.example", "password", "wrong-password-1")
+	rr.post("anonymous", anon, i18nHost, "/staff/login", "email", "nobody@agency-a.example", "password", "wrong-password-1")
+}
+
+// renderThrottled renders the throttled sign-in pages: five failures
+// recorded from this address first, removed again afterwards (the next
+// language starts again: this address's failures would add up).
+func (u *i18nUsers) renderThrottled(rr *rendering, anon *servertest.Browser) {
+	t, f := rr.t, u.f
 	ctx := context.Background()
 	accounts := auth.NewStore(u.env.DB.DB)
 	for range 5 {
@@ -145,28 +168,30 @@ func (u *i18nUsers) renderAll(t *testing.T, lang string) map[string]renderedPage
 			}
 		}
 	}
-	throttled := func(path, email string) {
-		t.Helper()
+	for _, pe := range [][2]string{{"/login", "client-a2@client.example"}, {"/staff/login", f.StaffA.Email}} {
+		path, email := pe[0], pe[1]
 		r := anon.Post(i18nHost, path, servertest.Values("email", email, "password", "wrong-password-1"))
 		if r.Status != http.StatusTooManyRequests {
 			t.Fatalf("POST %s as %s = %d, want 429", path, email, r.Status)
 		}
-		pages["anonymous POST "+path+" (throttled)"] = parsePage(t, path+" (throttled)", r)
+		rr.pages["anonymous POST "+path+" (throttled)"] = parsePage(t, path+" (throttled)", r)
 	}
-	throttled("/login", "client-a2@client.example")
-	throttled("/staff/login", f.StaffA.Email)
-	// The next language starts again: this address's failures would add up.
 	if _, err := u.env.DB.DB.NewDelete().Table("login_attempts").Where("success = ?", false).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	u.env.App.Hashes().ForgetLocks()
+}
 
+// renderFirstSignIn renders a new client's password pages, then sets lang
+// for the client, the staff member and the operator; it returns the client.
+func (u *i18nUsers) renderFirstSignIn(rr *rendering, lang string) *servertest.Browser {
+	t := rr.t
 	client := u.newClient(t, lang)
 	if r := client.Post(i18nHost, "/language", servertest.Values("lang", lang, "next", "/password")); r.Status != http.StatusSeeOther {
 		t.Fatalf("client language = %d", r.Status)
 	}
-	get("client", client, i18nHost, "/password", "/password (new)")
-	post("client", client, i18nHost, "/password", "new_password", "short", "confirm_password", "short")
+	rr.get("client", client, i18nHost, "/password", "/password (new)")
+	rr.post("client", client, i18nHost, "/password", "new_password", "short", "confirm_password", "short")
 	if r := client.Post(i18nHost, "/password", servertest.Values("new_password", "own-password-4242", "confirm_password", "own-password-4242")); r.Status != http.StatusSeeOther {
 		t.Fatalf("new password = %d", r.Status)
 	}
@@ -176,18 +201,25 @@ func (u *i18nUsers) renderAll(t *testing.T, lang string) map[string]renderedPage
 	if r := u.ops.Post(i18nPlatform, "/language", servertest.Values("lang", lang, "next", "/operator")); r.Status != http.StatusSeeOther {
 		t.Fatalf("operator language = %d", r.Status)
 	}
+	return client
+}
 
-	// Every GET route, as the user it is for, with agency A's ids.
-	ids := map[string]string{"id": f.A1.ID, "task_id": f.A1.TaskID, "ticket_id": f.A1.TicketID, "invoice_id": f.A1.SentInvoiceID}
-	fill := func(path string, ids map[string]string) string {
-		parts := strings.Split(path, "/")
-		for i, p := range parts {
-			if strings.HasPrefix(p, ":") {
-				parts[i] = ids[p[1:]]
-			}
+// fillParams puts ids into a route path's parameters.
+func fillParams(path string, ids map[string]string) string {
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, ":") {
+			parts[i] = ids[p[1:]]
 		}
-		return strings.Join(parts, "/")
 	}
+	return strings.Join(parts, "/")
+}
+
+// renderRoutes renders every GET route as the user it is for, with agency
+// A's ids, and the not-found pages of each surface.
+func (u *i18nUsers) renderRoutes(rr *rendering, client *servertest.Browser) {
+	f := u.f
+	ids := map[string]string{"id": f.A1.ID, "task_id": f.A1.TaskID, "ticket_id": f.A1.TicketID, "invoice_id": f.A1.SentInvoiceID}
 	routes := 0
 	for _, rt := range u.env.App.Routes() {
 		if rt.Method != http.MethodGet || strings.HasPrefix(rt.Path, "/api/") || strings.HasPrefix(rt.Path, "/brand/") ||
@@ -197,45 +229,48 @@ func (u *i18nUsers) renderAll(t *testing.T, lang string) map[string]renderedPage
 		routes++
 		switch {
 		case strings.HasPrefix(rt.Path, "/staff"):
-			get("staff", u.staff, i18nHost, fill(rt.Path, ids), rt.Path)
+			rr.get("staff", u.staff, i18nHost, fillParams(rt.Path, ids), rt.Path)
 			if strings.Contains(rt.Path, ":invoice_id") {
-				get("staff", u.staff, i18nHost, fill(rt.Path, map[string]string{"id": f.A1.ID, "invoice_id": f.A1.DraftInvoiceID}), rt.Path+" (draft)")
+				rr.get("staff", u.staff, i18nHost, fillParams(rt.Path, map[string]string{"id": f.A1.ID, "invoice_id": f.A1.DraftInvoiceID}), rt.Path+" (draft)")
 			}
 		case strings.HasPrefix(rt.Path, "/operator"):
-			get("operator", u.ops, i18nPlatform, rt.Path, rt.Path)
+			rr.get("operator", u.ops, i18nPlatform, rt.Path, rt.Path)
 		default:
 			clientIDs := map[string]string{"id": f.A1.TicketID}
 			if strings.HasPrefix(rt.Path, "/invoices") {
 				clientIDs["id"] = f.A1.SentInvoiceID
 			}
-			get("client", client, i18nHost, fill(rt.Path, clientIDs), rt.Path)
+			rr.get("client", client, i18nHost, fillParams(rt.Path, clientIDs), rt.Path)
 		}
 	}
 	if routes < 30 {
-		t.Errorf("rendered only %d GET routes", routes)
+		rr.t.Errorf("rendered only %d GET routes", routes)
 	}
-	get("client", client, i18nHost, "/no-such-page", "/no-such-page")
-	get("staff", u.staff, i18nHost, "/staff/workspaces/"+f.B1.ID, "/staff/workspaces/(other agency)")
-	get("operator", u.ops, i18nPlatform, "/operator/no-such-page", "/operator/no-such-page")
+	rr.get("client", client, i18nHost, "/no-such-page", "/no-such-page")
+	rr.get("staff", u.staff, i18nHost, "/staff/workspaces/"+f.B1.ID, "/staff/workspaces/(other agency)")
+	rr.get("operator", u.ops, i18nPlatform, "/operator/no-such-page", "/operator/no-such-page")
+}
 
-	// Refused forms: the validation messages.
+// renderRefusedForms renders the answers to refused forms: the validation
+// messages.
+func (u *i18nUsers) renderRefusedForms(rr *rendering, client *servertest.Browser) {
+	f := u.f
 	ws := "/staff/workspaces/" + f.A1.ID
-	post("client", client, i18nHost, "/tickets", "subject", "", "body", "")
-	post("client", client, i18nHost, "/messages", "body", "")
-	post("client", client, i18nHost, "/tickets/"+f.A1.TicketID+"/replies", "body", "")
-	post("staff", u.staff, i18nHost, "/staff/workspaces", "name", "")
-	post("staff", u.staff, i18nHost, ws+"/settings", "name", "")
-	post("staff", u.staff, i18nHost, ws+"/tasks", "title", "")
-	post("staff", u.staff, i18nHost, ws+"/tickets", "subject", "")
-	post("staff", u.staff, i18nHost, ws+"/invoices", "number", "")
-	post("staff", u.staff, i18nHost, ws+"/portal", "action", "save", "enabled", "1", "login_email", "not-an-email", "tools_sent", "1")
-	post("staff", u.staff, i18nHost, "/staff/settings", "name", "")
-	post("staff", u.staff, i18nHost, "/staff/settings/team", "email", "bad")
-	post("staff", u.staff, i18nHost, "/staff/settings/domains", "hostname", "not a host")
-	post("staff", u.staff, i18nHost, "/staff/settings/branding", "platform_name", "", "primary_color", "blue")
-	post("staff", u.staff, i18nHost, "/staff/account/password", "current_password", "wrong")
-	post("operator", u.ops, i18nPlatform, "/operator/agencies", "name", "", "slug", "")
-	return pages
+	rr.post("client", client, i18nHost, "/tickets", "subject", "", "body", "")
+	rr.post("client", client, i18nHost, "/messages", "body", "")
+	rr.post("client", client, i18nHost, "/tickets/"+f.A1.TicketID+"/replies", "body", "")
+	rr.post("staff", u.staff, i18nHost, "/staff/workspaces", "name", "")
+	rr.post("staff", u.staff, i18nHost, ws+"/settings", "name", "")
+	rr.post("staff", u.staff, i18nHost, ws+"/tasks", "title", "")
+	rr.post("staff", u.staff, i18nHost, ws+"/tickets", "subject", "")
+	rr.post("staff", u.staff, i18nHost, ws+"/invoices", "number", "")
+	rr.post("staff", u.staff, i18nHost, ws+"/portal", "action", "save", "enabled", "1", "login_email", "not-an-email", "tools_sent", "1")
+	rr.post("staff", u.staff, i18nHost, "/staff/settings", "name", "")
+	rr.post("staff", u.staff, i18nHost, "/staff/settings/team", "email", "bad")
+	rr.post("staff", u.staff, i18nHost, "/staff/settings/domains", "hostname", "not a host")
+	rr.post("staff", u.staff, i18nHost, "/staff/settings/branding", "platform_name", "", "primary_color", "blue")
+	rr.post("staff", u.staff, i18nHost, "/staff/account/password", "current_password", "wrong")
+	rr.post("operator", u.ops, i18nPlatform, "/operator/agencies", "name", "", "slug", "")
 }
 
 // parsePage extracts what a reader sees of an HTML answer.
@@ -473,6 +508,28 @@ func TestPortalSwitchToGerman(t *testing.T) {
 	}
 }
 
+// pageLang returns the <html lang> of the page at path on host.
+func pageLang(t *testing.T, b *servertest.Browser, host, path string) string {
+	t.Helper()
+	r := b.Get(host, path)
+	m := regexp.MustCompile(`<html lang="([^"]*)"`).FindStringSubmatch(r.Body)
+	if m == nil {
+		t.Fatalf("GET %s = %d without <html lang>", path, r.Status)
+	}
+	return m[1]
+}
+
+// staffIn signs staff member A in with a browser sending acceptLanguage.
+func (u *i18nUsers) staffIn(t *testing.T, acceptLanguage string) *servertest.Browser {
+	t.Helper()
+	b := u.env.Browser()
+	b.Header.Set("Accept-Language", acceptLanguage)
+	if r := b.Post(i18nHost, "/staff/login", servertest.Values("email", u.f.StaffA.Email, "password", i18nPassword)); r.Status != http.StatusSeeOther {
+		t.Fatalf("staff sign-in = %d", r.Status)
+	}
+	return b
+}
+
 // TestLanguageChoiceOrder: the user's own choice (saved on the account,
 // remembered at the next sign-in, for clients and staff), then the agency's
 // default language, then Accept-Language, then English.
@@ -480,24 +537,8 @@ func TestLanguageChoiceOrder(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			u := newI18nUsers(t, db)
-			lang := func(b *servertest.Browser, host, path string) string {
-				t.Helper()
-				r := b.Get(host, path)
-				m := regexp.MustCompile(`<html lang="([^"]*)"`).FindStringSubmatch(r.Body)
-				if m == nil {
-					t.Fatalf("GET %s = %d without <html lang>", path, r.Status)
-				}
-				return m[1]
-			}
-			staffIn := func(acceptLanguage string) *servertest.Browser {
-				t.Helper()
-				b := u.env.Browser()
-				b.Header.Set("Accept-Language", acceptLanguage)
-				if r := b.Post(i18nHost, "/staff/login", servertest.Values("email", u.f.StaffA.Email, "password", i18nPassword)); r.Status != http.StatusSeeOther {
-					t.Fatalf("staff sign-in = %d", r.Status)
-				}
-				return b
-			}
+			lang := func(b *servertest.Browser, host, path string) string { return pageLang(t, b, host, path) }
+			staffIn := func(acceptLanguage string) *servertest.Browser { return u.staffIn(t, acceptLanguage) }
 			anon := u.env.Browser()
 			if got := lang(anon, i18nHost, "/login"); got != "en" {
 				t.Errorf("nothing chosen: %s, want en", got)

@@ -139,29 +139,54 @@ func testCustomDomainTLS(t *testing.T, db testdb.DB, disableHTTP, disableALPN bo
 	app := startTLSApp(t, db, p, httpPort, tlsPort, func(c *server.Config) {
 		c.DisableHTTPChallenge, c.DisableTLSALPNChallenge = disableHTTP, disableALPN
 	})
-	domains := app.Domains()
+	r := &tlsRun{t: t, ctx: ctx, db: db, ts: ts, acme: acme, p: p, domains: app.Domains(),
+		httpPort: httpPort, tlsPort: tlsPort, host: "portal.acme-client.test"}
+	r.claimAndVerify()
+	client := r.checkBrandedPage()
+	r.checkSignInCookie(client)
+	r.checkRouting(client)
+	r.checkPlainHTTP()
+	r.checkRefusedNames()
+	r.checkFailedDomain()
+	r.checkCADown()
+	r.checkRemoval()
+}
 
-	// The agency claims a hostname and creates the DNS records it is shown.
-	const host = "portal.acme-client.test"
-	d, err := domains.Add(ctx, acme.ID, host)
+// tlsRun is one run of testCustomDomainTLS: the agency, the CA and the app's
+// ports, and the custom domain under test.
+type tlsRun struct {
+	t                 *testing.T
+	ctx               context.Context
+	db                testdb.DB
+	ts                *tenant.Store
+	acme              *tenant.Agency
+	p                 *certstest.Pebble
+	domains           *certs.Domains
+	httpPort, tlsPort int
+	host              string
+}
+
+// claimAndVerify has the agency claim the host and create the DNS records it
+// is shown; the background checker verifies it and the certificate follows.
+func (r *tlsRun) claimAndVerify() {
+	t, ctx, host := r.t, r.ctx, r.host
+	d, err := r.domains.Add(ctx, r.acme.ID, host)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := d.View(domains.CNAMETarget())
+	v := d.View(r.domains.CNAMETarget())
 	if v.Verification.Name != "_workrate-challenge."+host || v.Verification.Value == "" || v.CNAMETarget != "edge.workrate.test" {
 		t.Fatalf("DNS instructions = %+v", v)
 	}
 	// Nothing yet: the name is not served, not even to the TLS handshake.
-	if c, err := handshake(tlsPort, host, p.Roots); err == nil {
+	if c, err := handshake(r.tlsPort, host, r.p.Roots); err == nil {
 		c.Close()
 		t.Fatal("handshake for an unverified domain succeeded")
 	}
-	p.DNS.AddDNSTXTRecord(v.Verification.Name, v.Verification.Value)
-	p.DNS.AddDNSCNAMERecord(host, v.CNAMETarget)
-
-	// The background checker verifies it, and the certificate follows at once.
+	r.p.DNS.AddDNSTXTRecord(v.Verification.Name, v.Verification.Value)
+	r.p.DNS.AddDNSCNAMERecord(host, v.CNAMETarget)
 	waitFor(t, 60*time.Second, "the certificate of "+host, func() bool {
-		d, err := ts.DomainByHostname(ctx, host)
+		d, err := r.ts.DomainByHostname(ctx, host)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,16 +195,20 @@ func testCustomDomainTLS(t *testing.T, db testdb.DB, disableHTTP, disableALPN bo
 		}
 		return d.Status == tenant.DomainVerified && d.CertStatus == tenant.CertActive
 	})
-	d, _ = ts.DomainByHostname(ctx, host)
+	d, _ = r.ts.DomainByHostname(ctx, host)
 	if d.VerifiedBy != tenant.VerifiedByDNS || d.CertExpiresAt == nil || d.CertExpiresAt.Before(time.Now().Add(24*time.Hour)) {
 		t.Errorf("verified domain = by %q, expires %v", d.VerifiedBy, d.CertExpiresAt)
 	}
-	if n := p.Orders(); n != 1 {
+	if n := r.p.Orders(); n != 1 {
 		t.Errorf("ACME orders = %d, want 1", n)
 	}
+}
 
-	// A client connects with SNI set to the domain: Pebble's chain, the agency's brand.
-	conn, err := handshake(tlsPort, host, p.Roots)
+// checkBrandedPage connects with SNI set to the domain: Pebble's chain, the
+// agency's brand. It returns the HTTPS client.
+func (r *tlsRun) checkBrandedPage() *http.Client {
+	t, host := r.t, r.host
+	conn, err := handshake(r.tlsPort, host, r.p.Roots)
 	if err != nil {
 		t.Fatalf("handshake: %v", err)
 	}
@@ -188,7 +217,7 @@ func testCustomDomainTLS(t *testing.T, db testdb.DB, disableHTTP, disableALPN bo
 	if err := leaf.VerifyHostname(host); err != nil {
 		t.Error(err)
 	}
-	client := httpsClient(tlsPort, p.Roots)
+	client := httpsClient(r.tlsPort, r.p.Roots)
 	resp, err := client.Get("https://" + host + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -201,17 +230,22 @@ func testCustomDomainTLS(t *testing.T, db testdb.DB, disableHTTP, disableALPN bo
 	if resp.Header.Get("Strict-Transport-Security") == "" {
 		t.Error("no HSTS on a TLS answer")
 	}
-	// Signing in over TLS sets a __Host- cookie, Secure and host-only.
+	return client
+}
+
+// checkSignInCookie signs in over TLS: a __Host- cookie, Secure and host-only.
+func (r *tlsRun) checkSignInCookie(client *http.Client) {
+	t := r.t
 	hash, err := auth.HashPassword("staff-password-2026", auth.Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := auth.NewStore(db.DB).CreateStaff(ctx, acme.ID, "owner@acme.example", "Owner", auth.RoleOwner, hash); err != nil {
+	if _, err := auth.NewStore(r.db.DB).CreateStaff(r.ctx, r.acme.ID, "owner@acme.example", "Owner", auth.RoleOwner, hash); err != nil {
 		t.Fatal(err)
 	}
 	noRedirect := *client
 	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err = noRedirect.PostForm("https://"+host+"/staff/login", url.Values{"email": {"owner@acme.example"}, "password": {"staff-password-2026"}})
+	resp, err := noRedirect.PostForm("https://"+r.host+"/staff/login", url.Values{"email": {"owner@acme.example"}, "password": {"staff-password-2026"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,21 +253,27 @@ func testCustomDomainTLS(t *testing.T, db testdb.DB, disableHTTP, disableALPN bo
 	if sc := resp.Header.Get("Set-Cookie"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(sc, "__Host-session=") || !strings.Contains(sc, "Secure") || strings.Contains(sc, "Domain=") {
 		t.Errorf("sign-in over TLS = %d, Set-Cookie %q", resp.StatusCode, sc)
 	}
+}
 
-	// Routing is by Host: a Host this platform does not serve is 421, even on
-	// a connection whose SNI is served.
-	req, _ := http.NewRequest(http.MethodGet, "https://"+host+"/", nil)
+// checkRouting: routing is by Host, so a Host this platform does not serve
+// is 421, even on a connection whose SNI is served.
+func (r *tlsRun) checkRouting(client *http.Client) {
+	req, _ := http.NewRequest(http.MethodGet, "https://"+r.host+"/", nil)
 	req.Host = "elsewhere.example"
 	if resp, err := client.Do(req); err != nil || resp.StatusCode != http.StatusMisdirectedRequest {
-		t.Errorf("foreign Host over TLS = %v, %v; want 421", resp, err)
+		r.t.Errorf("foreign Host over TLS = %v, %v; want 421", resp, err)
 	} else {
 		resp.Body.Close()
 	}
+}
 
-	// Plain HTTP redirects served hosts to HTTPS, but not the challenge path.
+// checkPlainHTTP: plain HTTP redirects served hosts to HTTPS, but not the
+// challenge path.
+func (r *tlsRun) checkPlainHTTP() {
+	t, host := r.t, r.host
 	plain := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(h, path string) *http.Response {
-		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d%s", httpPort, path), nil)
+		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d%s", r.httpPort, path), nil)
 		req.Host = h
 		resp, err := plain.Do(req)
 		if err != nil {
@@ -242,27 +282,31 @@ func testCustomDomainTLS(t *testing.T, db testdb.DB, disableHTTP, disableALPN bo
 		resp.Body.Close()
 		return resp
 	}
-	if r := get(host, "/tickets?x=1"); r.StatusCode != http.StatusPermanentRedirect || r.Header.Get("Location") != fmt.Sprintf("https://%s:%d/tickets?x=1", host, tlsPort) {
-		t.Errorf("plain HTTP on %s = %d to %q", host, r.StatusCode, r.Header.Get("Location"))
+	if res := get(host, "/tickets?x=1"); res.StatusCode != http.StatusPermanentRedirect || res.Header.Get("Location") != fmt.Sprintf("https://%s:%d/tickets?x=1", host, r.tlsPort) {
+		t.Errorf("plain HTTP on %s = %d to %q", host, res.StatusCode, res.Header.Get("Location"))
 	}
-	if r := get(host, "/.well-known/acme-challenge/unknown-token"); r.StatusCode == http.StatusPermanentRedirect {
+	if res := get(host, "/.well-known/acme-challenge/unknown-token"); res.StatusCode == http.StatusPermanentRedirect {
 		t.Error("the ACME challenge path was redirected")
 	}
-	if r := get("nobody.example", "/"); r.StatusCode != http.StatusNotFound {
-		t.Errorf("plain HTTP for an unknown host = %d, want 404", r.StatusCode)
+	if res := get("nobody.example", "/"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("plain HTTP for an unknown host = %d, want 404", res.StatusCode)
 	}
-	if r := get("nobody.example", "/healthz"); r.StatusCode != http.StatusOK {
-		t.Errorf("healthz over plain HTTP = %d", r.StatusCode)
+	if res := get("nobody.example", "/healthz"); res.StatusCode != http.StatusOK {
+		t.Errorf("healthz over plain HTTP = %d", res.StatusCode)
 	}
+}
 
-	// An unverified name and a random name get no certificate and no order.
-	orders := p.Orders()
-	if _, err := domains.Add(ctx, acme.ID, "pending.acme-client.test"); err != nil {
+// checkRefusedNames: an unverified name and a random name get no
+// certificate and no order.
+func (r *tlsRun) checkRefusedNames() {
+	t := r.t
+	orders := r.p.Orders()
+	if _, err := r.domains.Add(r.ctx, r.acme.ID, "pending.acme-client.test"); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"pending.acme-client.test", "random-scanner-name.example", "nobody.agencies.workrate.test"} {
 		start := time.Now()
-		if c, err := handshake(tlsPort, name, p.Roots); err == nil {
+		if c, err := handshake(r.tlsPort, name, r.p.Roots); err == nil {
 			c.Close()
 			t.Errorf("handshake for %s succeeded", name)
 		}
@@ -271,51 +315,56 @@ func testCustomDomainTLS(t *testing.T, db testdb.DB, disableHTTP, disableALPN bo
 		}
 	}
 	time.Sleep(300 * time.Millisecond)
-	if p.Orders() != orders {
-		t.Errorf("refused names started %d ACME orders", p.Orders()-orders)
+	if r.p.Orders() != orders {
+		t.Errorf("refused names started %d ACME orders", r.p.Orders()-orders)
 	}
+}
 
-	// A domain whose validation fails: the CA's reason is shown and the name
-	// is refused fast afterwards. Its address points where nothing listens.
+// checkFailedDomain: a domain whose validation fails shows the CA's reason
+// and is refused fast afterwards. Its address points where nothing listens.
+func (r *tlsRun) checkFailedDomain() {
+	t, ctx := r.t, r.ctx
 	const broken = "broken.acme-client.test"
-	bd, err := domains.Add(ctx, acme.ID, broken)
+	bd, err := r.domains.Add(ctx, r.acme.ID, broken)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.DNS.AddDNSARecord(broken, []string{"127.0.0.2"})
+	r.p.DNS.AddDNSARecord(broken, []string{"127.0.0.2"})
 	// The operator approves it from the command line (another process): the
 	// server picks it up and asks for its certificate by itself.
-	cli := &certs.Domains{Store: tenant.NewStore(db.DB), Verifier: certs.NewVerifier(p.DNSAddr, "edge.workrate.test")}
+	cli := &certs.Domains{Store: tenant.NewStore(r.db.DB), Verifier: certs.NewVerifier(r.p.DNSAddr, "edge.workrate.test")}
 	if bd, err = cli.Approve(ctx, bd); err != nil || bd.Status != tenant.DomainVerified || bd.VerifiedBy != tenant.VerifiedByOperator {
 		t.Fatalf("approve = %+v, %v", bd, err)
 	}
 	waitFor(t, 60*time.Second, "the failure of "+broken, func() bool {
-		d, err := ts.DomainByHostname(ctx, broken)
+		d, err := r.ts.DomainByHostname(ctx, broken)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return d.CertStatus == tenant.CertFailed
 	})
-	bd, _ = ts.DomainByHostname(ctx, broken)
+	bd, _ = r.ts.DomainByHostname(ctx, broken)
 	if bd.CertError == "" || bd.CertFailedAt == nil || !strings.Contains(bd.CertError, "127.0.0.2") {
 		t.Errorf("failed domain shows error %q at %v; want the CA's reason", bd.CertError, bd.CertFailedAt)
 	}
 	start := time.Now()
-	_, err = handshake(tlsPort, broken, p.Roots)
-	if err == nil {
+	if _, err = handshake(r.tlsPort, broken, r.p.Roots); err == nil {
 		t.Error("handshake for a failed domain succeeded")
 	}
 	if d := time.Since(start); d > 500*time.Millisecond {
 		t.Errorf("handshake for a recently failed domain took %v; want a fast refusal", d)
 	}
+}
 
-	// An unreachable CA blocks neither stored certificates nor plain pages:
-	// a new instance on the same storage, with the CA gone.
-	p.Stop()
+// checkCADown: an unreachable CA blocks neither stored certificates nor
+// plain pages, on a new instance on the same storage with the CA gone.
+func (r *tlsRun) checkCADown() {
+	t := r.t
+	r.p.Stop()
 	http2, tls2 := certstest.FreePort(t), certstest.FreePort(t)
-	startTLSApp(t, db, p, http2, tls2)
-	start = time.Now()
-	conn, err = handshake(tls2, host, p.Roots)
+	startTLSApp(t, r.db, r.p, http2, tls2)
+	start := time.Now()
+	conn, err := handshake(tls2, r.host, r.p.Roots)
 	if err != nil {
 		t.Fatalf("handshake with the CA down: %v", err)
 	}
@@ -323,22 +372,25 @@ func testCustomDomainTLS(t *testing.T, db testdb.DB, disableHTTP, disableALPN bo
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("handshake with the CA down took %v", d)
 	}
-	resp, err = http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", http2))
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", http2))
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("plain page with the CA down: %v %v", resp, err)
 	} else {
 		resp.Body.Close()
 	}
+}
 
-	// Removing the domain stops serving it at once.
-	if err := domains.Remove(ctx, acme.ID, host); err != nil {
+// checkRemoval: removing the domain stops serving it at once.
+func (r *tlsRun) checkRemoval() {
+	t := r.t
+	if err := r.domains.Remove(r.ctx, r.acme.ID, r.host); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := handshake(tlsPort, host, p.Roots); err == nil {
+	if c, err := handshake(r.tlsPort, r.host, r.p.Roots); err == nil {
 		c.Close()
 		t.Error("handshake for a removed domain succeeded")
 	}
-	if err := domains.Remove(ctx, acme.ID, host); !errors.Is(err, store.ErrNotFound) {
+	if err := r.domains.Remove(r.ctx, r.acme.ID, r.host); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("second removal = %v, want not found", err)
 	}
 }

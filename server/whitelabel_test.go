@@ -198,30 +198,7 @@ func TestWhiteLabelEverywhereOnTheAgencyHost(t *testing.T) {
 			noPlatform(t, "refused sign-in", r)
 			w.branded(t, "refused sign-in", r)
 
-			// The new-password page, its refusal, then the portal.
-			r = b.Post(host, "/login", servertest.Values("email", w.email, "password", w.password))
-			if r.Status != http.StatusSeeOther || r.Location() != "/password" {
-				t.Fatalf("sign-in = %d %s", r.Status, r.Location())
-			}
-			noPlatform(t, "sign-in answer", r)
-			if c := b.Cookie(host, "session"); c == nil {
-				t.Fatal("no session cookie")
-			}
-			r = b.Get(host, "/password")
-			if r.Status != 200 || !strings.Contains(r.Body, `name="new_password"`) {
-				t.Fatalf("new-password page = %d", r.Status)
-			}
-			noPlatform(t, "new-password page", r)
-			w.branded(t, "new-password page", r)
-			r = b.Post(host, "/password", servertest.Values("new_password", "own-password-4242", "confirm_password", "different-4242"))
-			if r.Status != http.StatusUnprocessableEntity {
-				t.Fatalf("mismatched new password = %d", r.Status)
-			}
-			noPlatform(t, "refused new password", r)
-			w.branded(t, "refused new password", r)
-			if r := b.Post(host, "/password", servertest.Values("new_password", "own-password-4242", "confirm_password", "own-password-4242")); r.Status != http.StatusSeeOther {
-				t.Fatalf("new password = %d", r.Status)
-			}
+			w.firstSignIn(t, b)
 
 			// Every page reachable from the dashboard and the navigation.
 			seen = w.crawl(t, b, host, "/")
@@ -260,6 +237,36 @@ func TestWhiteLabelEverywhereOnTheAgencyHost(t *testing.T) {
 			noPlatform(t, "429", r)
 			w.branded(t, "429", r)
 		})
+	}
+}
+
+// firstSignIn signs the client in with the temporary password: the answer,
+// the new-password page and its refusal carry the agency's brand only.
+func (w *whiteLabelled) firstSignIn(t *testing.T, b *servertest.Browser) {
+	t.Helper()
+	host := w.host
+	r := b.Post(host, "/login", servertest.Values("email", w.email, "password", w.password))
+	if r.Status != http.StatusSeeOther || r.Location() != "/password" {
+		t.Fatalf("sign-in = %d %s", r.Status, r.Location())
+	}
+	noPlatform(t, "sign-in answer", r)
+	if c := b.Cookie(host, "session"); c == nil {
+		t.Fatal("no session cookie")
+	}
+	r = b.Get(host, "/password")
+	if r.Status != 200 || !strings.Contains(r.Body, `name="new_password"`) {
+		t.Fatalf("new-password page = %d", r.Status)
+	}
+	noPlatform(t, "new-password page", r)
+	w.branded(t, "new-password page", r)
+	r = b.Post(host, "/password", servertest.Values("new_password", "own-password-4242", "confirm_password", "different-4242"))
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("mismatched new password = %d", r.Status)
+	}
+	noPlatform(t, "refused new password", r)
+	w.branded(t, "refused new password", r)
+	if r := b.Post(host, "/password", servertest.Values("new_password", "own-password-4242", "confirm_password", "own-password-4242")); r.Status != http.StatusSeeOther {
+		t.Fatalf("new password = %d", r.Status)
 	}
 }
 

@@ -115,38 +115,7 @@ func TestDomainStore(t *testing.T) {
 				t.Errorf("second claim = %d, %v; want none", len(again), err)
 			}
 
-			// A status change reaches the resolver with the next refresh.
-			det := tenant.DNSDetail{TXTOK: true, CNAME: "elsewhere.example", Expected: "localhost"}
-			if err := ts.SetDomainStatus(ctx, d.ID, tenant.DomainMisconfigured, det.Encode(), "", nil); err != nil {
-				t.Fatal(err)
-			}
-			got, _ := ts.DomainByHostname(ctx, "app.acme.example")
-			if got.Status != tenant.DomainMisconfigured || got.Checks != 1 || got.DNS().CNAME != "elsewhere.example" || !got.UpdatedAt.After(d.UpdatedAt) {
-				t.Errorf("after misconfigured: %+v", got)
-			}
-			if err := ts.SetDomainStatus(ctx, d.ID, tenant.DomainVerified, "", tenant.VerifiedByOperator, nil); err != nil {
-				t.Fatal(err)
-			}
-			if err := r.Refresh(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if !r.Allowed("app.acme.example") || r.Resolve("app.acme.example").Kind != tenant.AgencyHost {
-				t.Error("verified domain not served after refresh")
-			}
-			exp := time.Now().Add(90 * 24 * time.Hour).UTC().Truncate(time.Second)
-			if err := ts.SetCertStatus(ctx, "app.acme.example", tenant.CertActive, &exp, ""); err != nil {
-				t.Fatal(err)
-			}
-			if err := ts.SetCertStatus(ctx, "app.acme.example", tenant.CertRenewalFailing, nil, "rateLimited: too many"); err != nil {
-				t.Fatal(err)
-			}
-			got, _ = ts.DomainByHostname(ctx, "app.acme.example")
-			if got.CertStatus != tenant.CertRenewalFailing || got.CertExpiresAt == nil || !got.CertExpiresAt.Equal(exp) || got.CertError != "rateLimited: too many" || got.CertFailedAt == nil {
-				t.Errorf("certificate status = %+v", got)
-			}
-			if err := ts.SetCertStatus(ctx, "nobody.example", tenant.CertActive, nil, ""); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("status of an unknown host = %v", err)
-			}
+			checkDomainStatuses(t, ts, r, d)
 
 			// Deleting is scoped by agency too.
 			if err := ts.DeleteDomain(ctx, beta.ID, "app.acme.example"); !errors.Is(err, store.ErrNotFound) {
@@ -163,5 +132,43 @@ func TestDomainStore(t *testing.T) {
 				t.Errorf("claiming a freed hostname = %v", err)
 			}
 		})
+	}
+}
+
+// checkDomainStatuses changes d's DNS and certificate statuses: each is
+// stored, and a verified domain reaches the resolver with the next refresh.
+func checkDomainStatuses(t *testing.T, ts *tenant.Store, r *tenant.Resolver, d *tenant.Domain) {
+	t.Helper()
+	ctx := context.Background()
+	det := tenant.DNSDetail{TXTOK: true, CNAME: "elsewhere.example", Expected: "localhost"}
+	if err := ts.SetDomainStatus(ctx, d.ID, tenant.DomainMisconfigured, det.Encode(), "", nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := ts.DomainByHostname(ctx, "app.acme.example")
+	if got.Status != tenant.DomainMisconfigured || got.Checks != 1 || got.DNS().CNAME != "elsewhere.example" || !got.UpdatedAt.After(d.UpdatedAt) {
+		t.Errorf("after misconfigured: %+v", got)
+	}
+	if err := ts.SetDomainStatus(ctx, d.ID, tenant.DomainVerified, "", tenant.VerifiedByOperator, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !r.Allowed("app.acme.example") || r.Resolve("app.acme.example").Kind != tenant.AgencyHost {
+		t.Error("verified domain not served after refresh")
+	}
+	exp := time.Now().Add(90 * 24 * time.Hour).UTC().Truncate(time.Second)
+	if err := ts.SetCertStatus(ctx, "app.acme.example", tenant.CertActive, &exp, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.SetCertStatus(ctx, "app.acme.example", tenant.CertRenewalFailing, nil, "rateLimited: too many"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = ts.DomainByHostname(ctx, "app.acme.example")
+	if got.CertStatus != tenant.CertRenewalFailing || got.CertExpiresAt == nil || !got.CertExpiresAt.Equal(exp) || got.CertError != "rateLimited: too many" || got.CertFailedAt == nil {
+		t.Errorf("certificate status = %+v", got)
+	}
+	if err := ts.SetCertStatus(ctx, "nobody.example", tenant.CertActive, nil, ""); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("status of an unknown host = %v", err)
 	}
 }

@@ -45,34 +45,7 @@ func TestResolver(t *testing.T) {
 			if err := r.Load(ctx); err != nil {
 				t.Fatal(err)
 			}
-			cases := []struct {
-				host   string
-				kind   tenant.Kind
-				agency string
-				custom bool
-			}{
-				{"localhost", tenant.Platform, "", false},
-				{"acme.localhost", tenant.AgencyHost, acme.ID, false},
-				{"beta.localhost", tenant.AgencyHost, beta.ID, false},
-				{"app.acme.example", tenant.AgencyHost, acme.ID, true},
-				{"portal.beta.example", tenant.Unknown, "", false}, // not verified
-				{"nobody.localhost", tenant.Unknown, "", false},
-				{"x.acme.localhost", tenant.Unknown, "", false},
-				{"example.com", tenant.Unknown, "", false},
-			}
-			for _, c := range cases {
-				got := r.Resolve(c.host)
-				if got.Kind != c.kind || got.Custom != c.custom {
-					t.Errorf("Resolve(%q) = kind %v custom %v, want %v %v", c.host, got.Kind, got.Custom, c.kind, c.custom)
-					continue
-				}
-				if c.agency != "" && (got.Site == nil || got.Site.Agency.ID != c.agency) {
-					t.Errorf("Resolve(%q) = %+v, want agency %s", c.host, got.Site, c.agency)
-				}
-			}
-			if !r.Allowed("app.acme.example") || r.Allowed("portal.beta.example") || r.Allowed("nobody.example") {
-				t.Error("Allowed does not follow verified domains")
-			}
+			checkResolve(t, r, acme.ID, beta.ID)
 
 			// Changes made by another process arrive with Refresh.
 			if _, err := ts.CreateAgency(ctx, "Gamma", "gamma"); err != nil {
@@ -123,6 +96,40 @@ func TestResolver(t *testing.T) {
 				t.Error("deleted domain still served after reload")
 			}
 		})
+	}
+}
+
+// checkResolve wants each host resolved to its kind and agency (acmeID has
+// a verified custom domain, betaID a pending one).
+func checkResolve(t *testing.T, r *tenant.Resolver, acmeID, betaID string) {
+	t.Helper()
+	cases := []struct {
+		host   string
+		kind   tenant.Kind
+		agency string
+		custom bool
+	}{
+		{"localhost", tenant.Platform, "", false},
+		{"acme.localhost", tenant.AgencyHost, acmeID, false},
+		{"beta.localhost", tenant.AgencyHost, betaID, false},
+		{"app.acme.example", tenant.AgencyHost, acmeID, true},
+		{"portal.beta.example", tenant.Unknown, "", false}, // not verified
+		{"nobody.localhost", tenant.Unknown, "", false},
+		{"x.acme.localhost", tenant.Unknown, "", false},
+		{"example.com", tenant.Unknown, "", false},
+	}
+	for _, c := range cases {
+		got := r.Resolve(c.host)
+		if got.Kind != c.kind || got.Custom != c.custom {
+			t.Errorf("Resolve(%q) = kind %v custom %v, want %v %v", c.host, got.Kind, got.Custom, c.kind, c.custom)
+			continue
+		}
+		if c.agency != "" && (got.Site == nil || got.Site.Agency.ID != c.agency) {
+			t.Errorf("Resolve(%q) = %+v, want agency %s", c.host, got.Site, c.agency)
+		}
+	}
+	if !r.Allowed("app.acme.example") || r.Allowed("portal.beta.example") || r.Allowed("nobody.example") {
+		t.Error("Allowed does not follow verified domains")
 	}
 }
 

@@ -78,23 +78,7 @@ func TestTaskBoard(t *testing.T) {
 		wantNotFound(t, err)
 		wantNotFound(t, s.DeleteTask(ctx, sc, a, t2.ID))
 
-		act, err := s.Activity(ctx, sc, 200)
-		if err != nil {
-			t.Fatal(err)
-		}
-		verbs := map[string]int{}
-		for _, e := range act {
-			if e.SubjectType == workspace.SubjectTask {
-				verbs[e.Verb]++
-				if e.Visibility != workspace.VisibilityClient {
-					t.Errorf("task activity %s is %s, want client", e.Verb, e.Visibility)
-				}
-			}
-		}
-		// 4 created (fixture + 3), 1 moved, 1 updated (the pure reorder is folded in), 1 deleted.
-		if verbs[workspace.VerbTaskCreated] != 4 || verbs[workspace.VerbTaskMoved] != 1 || verbs[workspace.VerbTaskUpdated] != 1 || verbs[workspace.VerbTaskDeleted] != 1 {
-			t.Errorf("task activity %v", verbs)
-		}
+		checkTaskActivity(t, s, sc)
 	})
 }
 
@@ -124,4 +108,27 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// checkTaskActivity wants the task activity of TestTaskBoard: 4 created
+// (fixture + 3), 1 moved, 1 updated (the pure reorder is folded in), 1
+// deleted, all visible to the client.
+func checkTaskActivity(t *testing.T, s *workspace.Store, sc workspace.Scope) {
+	t.Helper()
+	act, err := s.Activity(ctx, sc, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verbs := map[string]int{}
+	for _, e := range act {
+		if e.SubjectType == workspace.SubjectTask {
+			verbs[e.Verb]++
+			if e.Visibility != workspace.VisibilityClient {
+				t.Errorf("task activity %s is %s, want client", e.Verb, e.Visibility)
+			}
+		}
+	}
+	if verbs[workspace.VerbTaskCreated] != 4 || verbs[workspace.VerbTaskMoved] != 1 || verbs[workspace.VerbTaskUpdated] != 1 || verbs[workspace.VerbTaskDeleted] != 1 {
+		t.Errorf("task activity %v", verbs)
+	}
 }

@@ -13,73 +13,8 @@ func TestValidation(t *testing.T) {
 	each(t, func(t *testing.T, fx *fixture.Fixture, s *workspace.Store) {
 		w := fx.A1
 		sc, a := w.StaffScope(), w.StaffActor()
-		inv := func(mod func(*workspace.InvoiceInput)) func() error {
-			return func() error {
-				in := invoiceInput("V-1")
-				mod(&in)
-				_, err := s.CreateInvoice(ctx, sc, a, in)
-				return err
-			}
-		}
-		line := func(l workspace.LineInput) func(*workspace.InvoiceInput) {
-			return func(in *workspace.InvoiceInput) { in.Lines = append(in.Lines, l) }
-		}
-		task := func(in workspace.TaskInput) func() error {
-			return func() error { _, err := s.CreateTask(ctx, sc, a, in); return err }
-		}
-		ticket := func(in workspace.TicketInput) func() error {
-			return func() error { _, err := s.CreateTicket(ctx, sc, a, in); return err }
-		}
-		ws := func(in workspace.WorkspaceInput) func() error {
-			return func() error { _, err := s.CreateWorkspace(ctx, w.AgencyID, a, in); return err }
-		}
-		for _, tc := range []struct {
-			name, field, code string
-			call              func() error
-		}{
-			{"task title empty", "title", workspace.CodeRequired, task(workspace.TaskInput{Title: " \t\n"})},
-			{"task title 201", "title", workspace.CodeTooLong, task(workspace.TaskInput{Title: strings.Repeat("a", 201)})},
-			{"task description 20001", "description", workspace.CodeTooLong, task(workspace.TaskInput{Title: "t", Description: strings.Repeat("a", 20_001)})},
-			{"task status", "status", workspace.CodeInvalidStatus, task(workspace.TaskInput{Title: "t", Status: "blocked"})},
-			{"task due 31 Feb", "due_on", workspace.CodeInvalidDate, task(workspace.TaskInput{Title: "t", DueOn: "2026-02-31"})},
-			{"task due format", "due_on", workspace.CodeInvalidDate, task(workspace.TaskInput{Title: "t", DueOn: "2026-2-3"})},
-			{"ticket subject empty", "subject", workspace.CodeRequired, ticket(workspace.TicketInput{})},
-			{"ticket subject 201", "subject", workspace.CodeTooLong, ticket(workspace.TicketInput{Subject: strings.Repeat("ü", 201)})},
-			{"ticket body 20001", "body", workspace.CodeTooLong, ticket(workspace.TicketInput{Subject: "s", Body: strings.Repeat("a", 20_001)})},
-			{"ticket priority", "priority", workspace.CodeInvalidPriority, ticket(workspace.TicketInput{Subject: "s", Priority: "High"})},
-			{"workspace name empty", "name", workspace.CodeRequired, ws(workspace.WorkspaceInput{})},
-			{"workspace name 121", "name", workspace.CodeTooLong, ws(workspace.WorkspaceInput{Name: strings.Repeat("n", 121)})},
-			{"workspace email", "contact_email", workspace.CodeInvalidEmail, ws(workspace.WorkspaceInput{Name: "n", ContactEmail: "not an email"})},
-			{"invoice number empty", "number", workspace.CodeRequired, inv(func(in *workspace.InvoiceInput) { in.Number = "" })},
-			{"invoice number 41", "number", workspace.CodeTooLong, inv(func(in *workspace.InvoiceInput) { in.Number = strings.Repeat("9", 41) })},
-			{"invoice issued empty", "issued_on", workspace.CodeRequired, inv(func(in *workspace.InvoiceInput) { in.IssuedOn = "" })},
-			{"invoice issued bad", "issued_on", workspace.CodeInvalidDate, inv(func(in *workspace.InvoiceInput) { in.IssuedOn = "2026-13-01" })},
-			{"invoice due before issue", "due_on", workspace.CodeDueBeforeIssue, inv(func(in *workspace.InvoiceInput) { in.DueOn = "2026-02-28" })},
-			{"invoice currency empty", "currency", workspace.CodeRequired, inv(func(in *workspace.InvoiceInput) { in.Currency = "" })},
-			{"invoice currency shape", "currency", workspace.CodeInvalidCurrency, inv(func(in *workspace.InvoiceInput) { in.Currency = "EURO" })},
-			{"invoice currency unknown", "currency", workspace.CodeInvalidCurrency, inv(func(in *workspace.InvoiceInput) { in.Currency = "ABC" })},
-			{"invoice status", "status", workspace.CodeInvalidStatus, inv(func(in *workspace.InvoiceInput) { in.Status = "overdue" })},
-			{"invoice no lines", "lines", workspace.CodeNoLines, inv(func(in *workspace.InvoiceInput) { in.Lines = nil })},
-			{"line description", "lines[1].description", workspace.CodeRequired, inv(line(workspace.LineInput{Quantity: 1}))},
-			{"line quantity zero", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d"}))},
-			{"line quantity negative", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: -1}))},
-			{"line quantity NaN", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: math.NaN()}))},
-			{"line quantity huge", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: 1e7}))},
-			{"line quantity 4 decimals", "lines[1].quantity", workspace.CodeTooManyDecimals, inv(line(workspace.LineInput{Description: "d", Quantity: 1.0005}))},
-			{"line quantity below a milli", "lines[1].quantity", workspace.CodeTooManyDecimals, inv(line(workspace.LineInput{Description: "d", Quantity: 0.0004}))},
-			{"line price negative", "lines[1].unit_price_cents", workspace.CodeNegative, inv(line(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: -1}))},
-			{"line price huge", "lines[1].unit_price_cents", workspace.CodeTooLarge, inv(line(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: 1e12}))},
-			{"message empty", "body", workspace.CodeRequired, func() error { _, err := s.PostMessage(ctx, sc, a, ""); return err }},
-			{"note empty", "body", workspace.CodeRequired, func() error { _, err := s.CreateNote(ctx, sc, a, "\x00", true); return err }},
-			{"cursor junk", "cursor", workspace.CodeInvalidCursor, func() error {
-				_, err := s.Tickets(ctx, sc, "", workspace.ListOptions{Cursor: "%%%"})
-				return err
-			}},
-			{"cursor not an id", "cursor", workspace.CodeInvalidCursor, func() error {
-				_, err := s.Messages(ctx, sc, workspace.ListOptions{Cursor: "bm90LWFuLWlk"})
-				return err
-			}},
-		} {
+		c := inputs{s: s, sc: sc, a: a, agencyID: w.AgencyID}
+		for _, tc := range append(rowCases(c), invoiceCases(c)...) {
 			t.Run(tc.name, func(t *testing.T) {
 				wantField(t, tc.call(), tc.field, tc.code)
 			})
@@ -102,6 +37,105 @@ func TestValidation(t *testing.T) {
 			t.Errorf("a 200-character title due on a leap day: %v", err)
 		}
 	})
+}
+
+// validationCase is one refused input: the call, and the field and code
+// its error must name.
+type validationCase struct {
+	name, field, code string
+	call              func() error
+}
+
+// inputs makes calls that create rows of one workspace as a staff member.
+type inputs struct {
+	s        *workspace.Store
+	sc       workspace.Scope
+	a        workspace.Actor
+	agencyID string
+}
+
+// invoice creates invoice V-1 changed by mod.
+func (c inputs) invoice(mod func(*workspace.InvoiceInput)) func() error {
+	return func() error {
+		in := invoiceInput("V-1")
+		mod(&in)
+		_, err := c.s.CreateInvoice(ctx, c.sc, c.a, in)
+		return err
+	}
+}
+
+// addLine adds l to an invoice.
+func addLine(l workspace.LineInput) func(*workspace.InvoiceInput) {
+	return func(in *workspace.InvoiceInput) { in.Lines = append(in.Lines, l) }
+}
+
+// task creates a task.
+func (c inputs) task(in workspace.TaskInput) func() error {
+	return func() error { _, err := c.s.CreateTask(ctx, c.sc, c.a, in); return err }
+}
+
+// ticket creates a ticket.
+func (c inputs) ticket(in workspace.TicketInput) func() error {
+	return func() error { _, err := c.s.CreateTicket(ctx, c.sc, c.a, in); return err }
+}
+
+// workspace creates a workspace in the agency.
+func (c inputs) workspace(in workspace.WorkspaceInput) func() error {
+	return func() error { _, err := c.s.CreateWorkspace(ctx, c.agencyID, c.a, in); return err }
+}
+
+// rowCases are refused tasks, tickets, workspaces, messages, notes and cursors.
+func rowCases(c inputs) []validationCase {
+	return []validationCase{
+		{"task title empty", "title", workspace.CodeRequired, c.task(workspace.TaskInput{Title: " \t\n"})},
+		{"task title 201", "title", workspace.CodeTooLong, c.task(workspace.TaskInput{Title: strings.Repeat("a", 201)})},
+		{"task description 20001", "description", workspace.CodeTooLong, c.task(workspace.TaskInput{Title: "t", Description: strings.Repeat("a", 20_001)})},
+		{"task status", "status", workspace.CodeInvalidStatus, c.task(workspace.TaskInput{Title: "t", Status: "blocked"})},
+		{"task due 31 Feb", "due_on", workspace.CodeInvalidDate, c.task(workspace.TaskInput{Title: "t", DueOn: "2026-02-31"})},
+		{"task due format", "due_on", workspace.CodeInvalidDate, c.task(workspace.TaskInput{Title: "t", DueOn: "2026-2-3"})},
+		{"ticket subject empty", "subject", workspace.CodeRequired, c.ticket(workspace.TicketInput{})},
+		{"ticket subject 201", "subject", workspace.CodeTooLong, c.ticket(workspace.TicketInput{Subject: strings.Repeat("ü", 201)})},
+		{"ticket body 20001", "body", workspace.CodeTooLong, c.ticket(workspace.TicketInput{Subject: "s", Body: strings.Repeat("a", 20_001)})},
+		{"ticket priority", "priority", workspace.CodeInvalidPriority, c.ticket(workspace.TicketInput{Subject: "s", Priority: "High"})},
+		{"workspace name empty", "name", workspace.CodeRequired, c.workspace(workspace.WorkspaceInput{})},
+		{"workspace name 121", "name", workspace.CodeTooLong, c.workspace(workspace.WorkspaceInput{Name: strings.Repeat("n", 121)})},
+		{"workspace email", "contact_email", workspace.CodeInvalidEmail, c.workspace(workspace.WorkspaceInput{Name: "n", ContactEmail: "not an email"})},
+		{"message empty", "body", workspace.CodeRequired, func() error { _, err := c.s.PostMessage(ctx, c.sc, c.a, ""); return err }},
+		{"note empty", "body", workspace.CodeRequired, func() error { _, err := c.s.CreateNote(ctx, c.sc, c.a, "\x00", true); return err }},
+		{"cursor junk", "cursor", workspace.CodeInvalidCursor, func() error {
+			_, err := c.s.Tickets(ctx, c.sc, "", workspace.ListOptions{Cursor: "%%%"})
+			return err
+		}},
+		{"cursor not an id", "cursor", workspace.CodeInvalidCursor, func() error {
+			_, err := c.s.Messages(ctx, c.sc, workspace.ListOptions{Cursor: "bm90LWFuLWlk"})
+			return err
+		}},
+	}
+}
+
+// invoiceCases are refused invoices and invoice lines.
+func invoiceCases(c inputs) []validationCase {
+	return []validationCase{
+		{"invoice number empty", "number", workspace.CodeRequired, c.invoice(func(in *workspace.InvoiceInput) { in.Number = "" })},
+		{"invoice number 41", "number", workspace.CodeTooLong, c.invoice(func(in *workspace.InvoiceInput) { in.Number = strings.Repeat("9", 41) })},
+		{"invoice issued empty", "issued_on", workspace.CodeRequired, c.invoice(func(in *workspace.InvoiceInput) { in.IssuedOn = "" })},
+		{"invoice issued bad", "issued_on", workspace.CodeInvalidDate, c.invoice(func(in *workspace.InvoiceInput) { in.IssuedOn = "2026-13-01" })},
+		{"invoice due before issue", "due_on", workspace.CodeDueBeforeIssue, c.invoice(func(in *workspace.InvoiceInput) { in.DueOn = "2026-02-28" })},
+		{"invoice currency empty", "currency", workspace.CodeRequired, c.invoice(func(in *workspace.InvoiceInput) { in.Currency = "" })},
+		{"invoice currency shape", "currency", workspace.CodeInvalidCurrency, c.invoice(func(in *workspace.InvoiceInput) { in.Currency = "EURO" })},
+		{"invoice currency unknown", "currency", workspace.CodeInvalidCurrency, c.invoice(func(in *workspace.InvoiceInput) { in.Currency = "ABC" })},
+		{"invoice status", "status", workspace.CodeInvalidStatus, c.invoice(func(in *workspace.InvoiceInput) { in.Status = "overdue" })},
+		{"invoice no lines", "lines", workspace.CodeNoLines, c.invoice(func(in *workspace.InvoiceInput) { in.Lines = nil })},
+		{"line description", "lines[1].description", workspace.CodeRequired, c.invoice(addLine(workspace.LineInput{Quantity: 1}))},
+		{"line quantity zero", "lines[1].quantity", workspace.CodeInvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d"}))},
+		{"line quantity negative", "lines[1].quantity", workspace.CodeInvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: -1}))},
+		{"line quantity NaN", "lines[1].quantity", workspace.CodeInvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: math.NaN()}))},
+		{"line quantity huge", "lines[1].quantity", workspace.CodeInvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1e7}))},
+		{"line quantity 4 decimals", "lines[1].quantity", workspace.CodeTooManyDecimals, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1.0005}))},
+		{"line quantity below a milli", "lines[1].quantity", workspace.CodeTooManyDecimals, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 0.0004}))},
+		{"line price negative", "lines[1].unit_price_cents", workspace.CodeNegative, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: -1}))},
+		{"line price huge", "lines[1].unit_price_cents", workspace.CodeTooLarge, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: 1e12}))},
+	}
 }
 
 func TestTools(t *testing.T) {

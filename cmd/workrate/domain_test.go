@@ -53,33 +53,7 @@ func TestDomainCommands(t *testing.T) {
 				t.Errorf("domain add printed %s", out)
 			}
 
-			failures := []struct {
-				args []string
-				msg  string
-			}{
-				{[]string{"domain", "add", "--agency", "acme", "*.acme.example"}, "wildcard"},
-				{[]string{"domain", "add", "--agency", "beta", want}, "already claimed"},
-				{[]string{"domain", "add", "--agency", "acme", "x.agencies.workrate.test"}, "platform"},
-				{[]string{"domain", "add", "--agency", "acme", "192.0.2.1"}, "IP address"},
-				{[]string{"domain", "add", "--agency", "nobody", "app.nobody.example"}, "no agency"},
-				{[]string{"domain", "add", "app.acme.example"}, "--agency is required"},
-				{[]string{"domain", "add", "--agency", "acme"}, "HOSTNAME is required"},
-				{[]string{"domain", "verify", "nothing.example"}, "no domain"},
-				{[]string{"domain", "approve", "bad host!"}, "not a hostname"},
-				{[]string{"domain", "list", "--agency", "nobody"}, "no agency"},
-			}
-			for _, f := range failures {
-				out, err := run(f.args...)
-				if err == nil || !strings.Contains(err.Error(), f.msg) || out != "" {
-					t.Errorf("%v = %q, %v; want an error containing %q and no output", f.args, out, err, f.msg)
-				}
-				if err != nil && strings.Contains(err.Error(), "\n") {
-					t.Errorf("%v: error spans lines: %q", f.args, err)
-				}
-			}
-			if _, err := run("domain", "add", "--agency", "acme"); !errors.Is(err, errUsage) {
-				t.Errorf("missing HOSTNAME is not a usage error: %v", err)
-			}
+			checkDomainCommandFailures(t, run, want)
 
 			// Verify checks DNS now: nothing yet, then the records.
 			out, err = run("domain", "verify", want)
@@ -114,19 +88,59 @@ func TestDomainCommands(t *testing.T) {
 				t.Errorf("approved domain verified by %q", bd.VerifiedBy)
 			}
 
-			// List: every agency's, or one agency's.
-			var all []cliDomain
-			out, err = run("domain", "list")
-			if err != nil || json.Unmarshal([]byte(out), &all) != nil || len(all) != 2 {
-				t.Fatalf("domain list = %s, %v", out, err)
-			}
-			if all[0].Hostname != "beta.example" || all[0].Agency != "beta" || all[1].Agency != "acme" {
-				t.Errorf("domain list = %s", out)
-			}
-			out, err = run("domain", "list", "--agency", "acme")
-			if err != nil || json.Unmarshal([]byte(out), &all) != nil || len(all) != 1 || all[0].Hostname != want {
-				t.Errorf("domain list --agency acme = %s, %v", out, err)
-			}
+			checkDomainList(t, run, want)
 		})
+	}
+}
+
+// checkDomainCommandFailures wants each bad domain command to fail with a
+// one-line error that says why, and print nothing; want is a hostname acme
+// holds.
+func checkDomainCommandFailures(t *testing.T, run func(args ...string) (string, error), want string) {
+	t.Helper()
+	failures := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"domain", "add", "--agency", "acme", "*.acme.example"}, "wildcard"},
+		{[]string{"domain", "add", "--agency", "beta", want}, "already claimed"},
+		{[]string{"domain", "add", "--agency", "acme", "x.agencies.workrate.test"}, "platform"},
+		{[]string{"domain", "add", "--agency", "acme", "192.0.2.1"}, "IP address"},
+		{[]string{"domain", "add", "--agency", "nobody", "app.nobody.example"}, "no agency"},
+		{[]string{"domain", "add", "app.acme.example"}, "--agency is required"},
+		{[]string{"domain", "add", "--agency", "acme"}, "HOSTNAME is required"},
+		{[]string{"domain", "verify", "nothing.example"}, "no domain"},
+		{[]string{"domain", "approve", "bad host!"}, "not a hostname"},
+		{[]string{"domain", "list", "--agency", "nobody"}, "no agency"},
+	}
+	for _, f := range failures {
+		out, err := run(f.args...)
+		if err == nil || !strings.Contains(err.Error(), f.msg) || out != "" {
+			t.Errorf("%v = %q, %v; want an error containing %q and no output", f.args, out, err, f.msg)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: error spans lines: %q", f.args, err)
+		}
+	}
+	if _, err := run("domain", "add", "--agency", "acme"); !errors.Is(err, errUsage) {
+		t.Errorf("missing HOSTNAME is not a usage error: %v", err)
+	}
+}
+
+// checkDomainList: domain list prints every agency's domains (beta's
+// beta.example, then acme's want), or one agency's with --agency.
+func checkDomainList(t *testing.T, run func(args ...string) (string, error), want string) {
+	t.Helper()
+	var all []cliDomain
+	out, err := run("domain", "list")
+	if err != nil || json.Unmarshal([]byte(out), &all) != nil || len(all) != 2 {
+		t.Fatalf("domain list = %s, %v", out, err)
+	}
+	if all[0].Hostname != "beta.example" || all[0].Agency != "beta" || all[1].Agency != "acme" {
+		t.Errorf("domain list = %s", out)
+	}
+	out, err = run("domain", "list", "--agency", "acme")
+	if err != nil || json.Unmarshal([]byte(out), &all) != nil || len(all) != 1 || all[0].Hostname != want {
+		t.Errorf("domain list --agency acme = %s, %v", out, err)
 	}
 }
