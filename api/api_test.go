@@ -200,6 +200,17 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("the OpenAPI document names %s, which is not a route", k)
 		}
 	}
+	// Every write documents its Idempotency-Key.
+	for p, ops := range doc.Paths {
+		for m, op := range ops {
+			if m != "post" && m != "put" && m != "patch" {
+				continue
+			}
+			if body, _ := json.Marshal(op); !strings.Contains(string(body), `"name":"Idempotency-Key"`) {
+				t.Errorf("%s %s does not document the Idempotency-Key header", strings.ToUpper(m), p)
+			}
+		}
+	}
 }
 
 // A NUL escaped in JSON (or in the query) is refused as invalid text with a

@@ -91,6 +91,12 @@ func (g *schemaGen) operation(rt Route) map[string]any {
 			map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}},
 			map[string]any{"name": "cursor", "in": "query", "schema": map[string]any{"type": "string"}})
 	}
+	if rt.Method == http.MethodPost || rt.Method == http.MethodPut || rt.Method == http.MethodPatch {
+		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "schema": map[string]any{"type": "string", "maxLength": 255},
+			"description": "Makes a retry safe: the same key and body within 24 hours get the first answer again " +
+				"(with Idempotent-Replayed: true) instead of writing twice; the same key with another body answers 422 " +
+				"idempotency_key_reused, and 409 idempotency_key_in_use while the first request still runs."})
+	}
 	if len(params) > 0 {
 		op["parameters"] = params
 	}
