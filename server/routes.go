@@ -31,15 +31,19 @@ func (a *App) routes() *gin.Engine {
 	e.GET("/readyz", a.readyz)
 	e.GET("/static/*file", a.renderer.Assets().Serve)
 
+	// Brand files that depend on nothing but their name: on any served host,
+	// without reading who is asking (they are cached for a year anyway).
+	served := e.Group("/", a.tenant(), a.brand(), a.locale())
+	served.GET("/brand/theme/:file", a.serveTheme)
+	served.GET("/brand/icon/:file", a.serveIcon)
+
 	// The pipeline: tenant (the Host) → visitor (who is asking, once) → brand → language.
 	site := e.Group("/", a.tenant(), a.visitors.Middleware(), a.brand(), a.locale(), a.crossOrigin(), web.CleanInput(a.badInput))
 	// API writes with an Idempotency-Key, and forms with their one-time token, run once.
 	site.Use(idempotency.New(idempotency.NewStore(a.db), api.Prefix, api.WriteError).Middleware())
 	site.Use(formtoken.New(formtoken.NewStore(a.db), func(c *gin.Context) { a.renderer.Error(c, http.StatusServiceUnavailable) }).Middleware())
-	site.GET("/brand/theme/:file", a.serveTheme)
-	site.GET("/brand/logo/:file", a.page(a.serveLogo))
+	site.GET("/brand/logo/:file", a.page(a.serveLogo)) // on the platform host: the signed-in visitor's agency
 	site.GET("/brand/favicon/:file", a.page(a.serveFavicon))
-	site.GET("/brand/icon/:file", a.serveIcon)
 	site.POST("/language", a.setLanguage)
 	a.portal.Routes(site)   // the client portal, at the root: /login, /, /tickets, … ("/" is the host's front page to nobody signed in)
 	a.agency.Routes(site)   // /staff/… back office
