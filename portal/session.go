@@ -89,9 +89,9 @@ func (h *Handler) apply(c *gin.Context, cl *client) {
 	c.Set(clientKey, cl)
 }
 
-// restoreHost undoes apply, so that a page answers as to nobody signed in
+// asNobody undoes apply, so that a page answers as to nobody signed in
 // (a tool the client may not see is a path that never existed).
-func (h *Handler) restoreHost(c *gin.Context) {
+func (h *Handler) asNobody(c *gin.Context) {
 	web.SetViewer(c, nil)
 	c.Set(clientKey, (*client)(nil))
 }
@@ -179,7 +179,7 @@ func (h *Handler) requireTool(tool workspace.Tool) gin.HandlerFunc {
 		cl := clientOf(c)
 		if cl == nil || !cl.Has(tool) {
 			if cl != nil {
-				h.restoreHost(c)
+				h.asNobody(c)
 			}
 			h.NotFound(c)
 			c.Abort()

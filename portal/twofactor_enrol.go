@@ -54,7 +54,7 @@ func (h *Handler) twoFactorPages() *secondfactor.Pages {
 func (h *Handler) showTwoFactor(c *gin.Context) error {
 	cl := clientOf(c)
 	if cl.Account.TOTPMode == auth.TOTPOff && !cl.Account.TOTPEnabled {
-		h.restoreHost(c)
+		h.asNobody(c)
 		h.NotFound(c)
 		return nil
 	}
