@@ -195,214 +195,243 @@ func TestUnknownEmailTiming(t *testing.T) {
 func TestSessionLifecycle(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
-			w := newWorld(t, db)
-			f := w.F
-			replay := func(host, token string) *servertest.Browser {
-				b := w.Browser()
-				b.SetCookie(host, &http.Cookie{Name: "session", Value: token})
-				return b
-			}
-			signedIn := func(host, path, token string) bool {
-				return replay(host, token).Get(host, path).Status == http.StatusOK
-			}
-
-			t.Run("new id at sign-in (no fixation)", func(t *testing.T) {
-				for _, form := range w.signInForms() {
-					b := w.Browser()
-					b.SetCookie(form.host, &http.Cookie{Name: "session", Value: "attacker-chosen-token"})
-					r := b.Post(form.host, form.path, servertest.Values("email", form.email, "password", form.password))
-					first := b.Cookie(form.host, "session").Value
-					if r.Status != http.StatusSeeOther || first == "attacker-chosen-token" || len(first) < 40 {
-						t.Errorf("%s: sign-in kept the planted token or made a weak one: %q", form.name, first)
-					}
-					b.Post(form.host, form.path, servertest.Values("email", form.email, "password", form.password))
-					if b.Cookie(form.host, "session").Value == first {
-						t.Errorf("%s: a second sign-in kept the session id", form.name)
-					}
-				}
-			})
-
-			t.Run("new id at password change; old sessions end", func(t *testing.T) {
-				b, other := w.client(t, "A2"), w.client(t, "A2")
-				old := b.Cookie(hostA, "session").Value
-				r := b.Post(hostA, "/password", servertest.Values("current_password", clientPassword, "new_password", "a-brand-new-pass-77", "confirm_password", "a-brand-new-pass-77"))
-				if r.Status != http.StatusOK || !strings.Contains(r.Body, "changed") {
-					t.Fatalf("portal password change = %d: %.300s", r.Status, r.Body)
-				}
-				if now := b.Cookie(hostA, "session").Value; now == old || !signedIn(hostA, "/tickets", now) {
-					t.Errorf("portal: session id kept or new one dead")
-				}
-				if signedIn(hostA, "/tickets", old) || other.Get(hostA, "/tickets").Status == http.StatusOK {
-					t.Errorf("portal: a session from before the change still works")
-				}
-
-				s, sOther := w.staffB(t), w.staffB(t)
-				old = s.Cookie(hostB, "session").Value
-				r = s.Post(hostB, "/staff/account/password", servertest.Values("current_password", staffPassword, "new_password", "a-brand-new-pass-88", "confirm_password", "a-brand-new-pass-88"))
-				if r.Status != http.StatusSeeOther {
-					t.Fatalf("staff password change = %d", r.Status)
-				}
-				w.StaffPass = "a-brand-new-pass-88"
-				if now := s.Cookie(hostB, "session").Value; now == old || !signedIn(hostB, "/staff/workspaces", now) {
-					t.Errorf("staff: session id kept or new one dead")
-				}
-				if signedIn(hostB, "/staff/workspaces", old) || sOther.Get(hostB, "/staff/workspaces").Status == http.StatusOK {
-					t.Errorf("staff: a session from before the change still works")
-				}
-			})
-
-			t.Run("sign-out ends the session on the server", func(t *testing.T) {
-				for _, tc := range []struct {
-					b                  *servertest.Browser
-					host, logout, page string
-				}{
-					{w.client(t, "A1"), hostA, "/logout", "/tickets"},
-					{w.operator(t), platformHost, "/operator/logout", "/operator/agencies"},
-				} {
-					token := tc.b.Cookie(tc.host, "session").Value
-					tc.b.Post(tc.host, tc.logout, nil)
-					if signedIn(tc.host, tc.page, token) {
-						t.Errorf("%s: the cookie still works after sign-out", tc.logout)
-					}
-				}
-				// Staff B: its password changed above; sign in with the new one.
-				sb := w.Browser()
-				sb.Post(hostB, "/staff/login", servertest.Values("email", f.StaffB.Email, "password", "a-brand-new-pass-88"))
-				token := sb.Cookie(hostB, "session").Value
-				sb.Post(hostB, "/staff/logout", nil)
-				if signedIn(hostB, "/staff/workspaces", token) {
-					t.Errorf("/staff/logout: the cookie still works after sign-out")
-				}
-			})
-
-			t.Run("revoking portal access ends the client's session", func(t *testing.T) {
-				b := w.client(t, "A1")
-				off := false
-				_, err := w.App.Access().Save(ctx, *f.A, f.A1.ID, access.Actor{Kind: access.ActorStaff, ID: f.StaffA.ID, Name: "Staff A"},
-					access.Input{Enabled: off})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if r := b.Get(hostA, "/tickets"); r.Status == http.StatusOK {
-					t.Errorf("revoked client still in: %d", r.Status)
-				}
-				on := []string{"tickets"}
-				email := w.ClientEmail["A1"]
-				if _, err := w.App.Access().Save(ctx, *f.A, f.A1.ID, access.Actor{Kind: access.ActorStaff, ID: f.StaffA.ID, Name: "Staff A"},
-					access.Input{Enabled: true, LoginEmail: &email, TemporaryPassword: clientPassword, Tools: &on, Permanent: true}); err != nil {
-					t.Fatal(err)
-				}
-				if r := b.Get(hostA, "/tickets"); r.Status == http.StatusOK {
-					t.Errorf("an old session came back with re-enabled access")
-				}
-			})
-
-			t.Run("idle timeout and absolute lifetime", func(t *testing.T) {
-				for _, tc := range []struct {
-					name, set string
-					at        time.Time
-				}{
-					{"idle past SessionIdle", "last_seen_at = ?", store.Now().Add(-w.Cfg.SessionIdle - time.Minute)},
-					{"past SessionMax", "expires_at = ?", store.Now().Add(-time.Second)},
-				} {
-					b := w.client(t, "B1")
-					token := b.Cookie(hostB, "session").Value
-					if !signedIn(hostB, "/tickets", token) {
-						t.Fatal("fresh session dead")
-					}
-					if _, err := w.DB.NewUpdate().Table("sessions").Set(tc.set, tc.at).Where("1 = 1").Exec(ctx); err != nil {
-						t.Fatal(err)
-					}
-					if signedIn(hostB, "/tickets", token) {
-						t.Errorf("%s: the session still works", tc.name)
-					}
-				}
-				// Sessions end after SessionMax from sign-in, whatever the activity.
-				b := w.client(t, "B1")
-				var expires, created time.Time
-				if err := w.DB.NewSelect().Table("sessions").Column("expires_at", "created_at").Where("kind = 'client'").OrderExpr("created_at DESC").Limit(1).Scan(ctx, &expires, &created); err != nil {
-					t.Fatal(err)
-				}
-				if got := expires.Sub(created); got != w.Cfg.SessionMax {
-					t.Errorf("lifetime %v, want %v", got, w.Cfg.SessionMax)
-				}
-				_ = b
-			})
-
-			t.Run("sensible defaults", func(t *testing.T) {
-				t.Setenv("WORKRATE_SESSION_IDLE", "")
-				t.Setenv("WORKRATE_SESSION_MAX", "")
-				fs := flag.NewFlagSet("x", flag.ContinueOnError)
-				finish := server.RegisterFlags(fs)
-				if err := fs.Parse(nil); err != nil {
-					t.Fatal(err)
-				}
-				cfg, err := finish()
-				if err != nil {
-					t.Skipf("config needs more settings: %v", err)
-				}
-				if cfg.SessionIdle <= 0 || cfg.SessionIdle > 12*time.Hour || cfg.SessionMax <= 0 || cfg.SessionMax > 30*24*time.Hour {
-					t.Errorf("defaults idle %v, max %v", cfg.SessionIdle, cfg.SessionMax)
-				}
-			})
-
-			t.Run("cookie flags, plain and over TLS", func(t *testing.T) {
-				for _, form := range w.signInForms() {
-					for _, overTLS := range []bool{false, true} {
-						req := httptest.NewRequest(http.MethodPost, "http://"+form.host+form.path,
-							strings.NewReader(servertest.Values("email", form.email, "password", form.password).Encode()))
-						req.Host, req.RemoteAddr = form.host, "192.0.2.99:1"
-						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-						if overTLS {
-							req.TLS = &tls.ConnectionState{}
-						}
-						rec := httptest.NewRecorder()
-						w.App.Handler().ServeHTTP(rec, req)
-						raw := rec.Header().Values("Set-Cookie")
-						var c *http.Cookie
-						for _, k := range rec.Result().Cookies() {
-							if strings.HasSuffix(k.Name, "session") {
-								c = k
-							}
-						}
-						if c == nil {
-							t.Errorf("%s tls=%v: no session cookie (%d)", form.name, overTLS, rec.Code)
-							continue
-						}
-						if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Domain != "" || c.Path != "/" {
-							t.Errorf("%s tls=%v: weak cookie %v", form.name, overTLS, raw)
-						}
-						if overTLS && (c.Name != "__Host-session" || !c.Secure) {
-							t.Errorf("%s over TLS: cookie %v, want __Host- and Secure", form.name, raw)
-						}
-						if overTLS && rec.Header().Get("Strict-Transport-Security") == "" {
-							t.Errorf("%s over TLS: no HSTS", form.name)
-						}
-					}
-				}
-			})
-
-			t.Run("no-store on signed-in pages", func(t *testing.T) {
-				for _, tc := range []struct {
-					b          *servertest.Browser
-					host, page string
-				}{
-					{w.client(t, "B1"), hostB, "/tickets"},
-					{w.client(t, "B1"), hostB, "/tickets/" + f.B1.TicketID},
-					{w.client(t, "B1"), hostB, "/password"},
-					{w.operator(t), platformHost, "/operator/agencies"},
-				} {
-					r := tc.b.Get(tc.host, tc.page)
-					if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Cache-Control"), "no-store") {
-						t.Errorf("%s = %d Cache-Control %q", tc.page, r.Status, r.Header.Get("Cache-Control"))
-					}
-				}
-				r := w.Browser().JSON(http.MethodGet, hostB, "/api/v1/workspaces", w.TokenB, "")
-				if !strings.Contains(r.Header.Get("Cache-Control"), "no-store") {
-					t.Errorf("API Cache-Control %q", r.Header.Get("Cache-Control"))
-				}
-			})
+			lc := lifecycle{w: newWorld(t, db)}
+			t.Run("new id at sign-in (no fixation)", lc.newIDAtSignIn)
+			t.Run("new id at password change; old sessions end", lc.newIDAtPasswordChange)
+			t.Run("sign-out ends the session on the server", lc.signOutEndsSession)
+			t.Run("revoking portal access ends the client's session", lc.revokingEndsSession)
+			t.Run("idle timeout and absolute lifetime", lc.idleAndAbsoluteExpiry)
+			t.Run("sensible defaults", lc.sensibleDefaults)
+			t.Run("cookie flags, plain and over TLS", lc.cookieFlags)
+			t.Run("no-store on signed-in pages", lc.noStore)
 		})
+	}
+}
+
+// lifecycle holds the world of TestSessionLifecycle; its steps run in order.
+type lifecycle struct{ w *world }
+
+// replay is a new browser holding token as its session cookie on host.
+func (lc lifecycle) replay(host, token string) *servertest.Browser {
+	b := lc.w.Browser()
+	b.SetCookie(host, &http.Cookie{Name: "session", Value: token})
+	return b
+}
+
+// signedIn reports whether token opens path on host.
+func (lc lifecycle) signedIn(host, path, token string) bool {
+	return lc.replay(host, token).Get(host, path).Status == http.StatusOK
+}
+
+// newIDAtSignIn: new id at sign-in (no fixation).
+func (lc lifecycle) newIDAtSignIn(t *testing.T) {
+	w := lc.w
+	for _, form := range w.signInForms() {
+		b := w.Browser()
+		b.SetCookie(form.host, &http.Cookie{Name: "session", Value: "attacker-chosen-token"})
+		r := b.Post(form.host, form.path, servertest.Values("email", form.email, "password", form.password))
+		first := b.Cookie(form.host, "session").Value
+		if r.Status != http.StatusSeeOther || first == "attacker-chosen-token" || len(first) < 40 {
+			t.Errorf("%s: sign-in kept the planted token or made a weak one: %q", form.name, first)
+		}
+		b.Post(form.host, form.path, servertest.Values("email", form.email, "password", form.password))
+		if b.Cookie(form.host, "session").Value == first {
+			t.Errorf("%s: a second sign-in kept the session id", form.name)
+		}
+	}
+}
+
+// newIDAtPasswordChange: new id at password change; old sessions end.
+func (lc lifecycle) newIDAtPasswordChange(t *testing.T) {
+	w := lc.w
+	b, other := w.client(t, "A2"), w.client(t, "A2")
+	old := b.Cookie(hostA, "session").Value
+	r := b.Post(hostA, "/password", servertest.Values("current_password", clientPassword, "new_password", "a-brand-new-pass-77", "confirm_password", "a-brand-new-pass-77"))
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "changed") {
+		t.Fatalf("portal password change = %d: %.300s", r.Status, r.Body)
+	}
+	if now := b.Cookie(hostA, "session").Value; now == old || !lc.signedIn(hostA, "/tickets", now) {
+		t.Errorf("portal: session id kept or new one dead")
+	}
+	if lc.signedIn(hostA, "/tickets", old) || other.Get(hostA, "/tickets").Status == http.StatusOK {
+		t.Errorf("portal: a session from before the change still works")
+	}
+
+	s, sOther := w.staffB(t), w.staffB(t)
+	old = s.Cookie(hostB, "session").Value
+	r = s.Post(hostB, "/staff/account/password", servertest.Values("current_password", staffPassword, "new_password", "a-brand-new-pass-88", "confirm_password", "a-brand-new-pass-88"))
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("staff password change = %d", r.Status)
+	}
+	w.StaffPass = "a-brand-new-pass-88"
+	if now := s.Cookie(hostB, "session").Value; now == old || !lc.signedIn(hostB, "/staff/workspaces", now) {
+		t.Errorf("staff: session id kept or new one dead")
+	}
+	if lc.signedIn(hostB, "/staff/workspaces", old) || sOther.Get(hostB, "/staff/workspaces").Status == http.StatusOK {
+		t.Errorf("staff: a session from before the change still works")
+	}
+}
+
+// signOutEndsSession: sign-out ends the session on the server.
+func (lc lifecycle) signOutEndsSession(t *testing.T) {
+	w, f := lc.w, lc.w.F
+	for _, tc := range []struct {
+		b                  *servertest.Browser
+		host, logout, page string
+	}{
+		{w.client(t, "A1"), hostA, "/logout", "/tickets"},
+		{w.operator(t), platformHost, "/operator/logout", "/operator/agencies"},
+	} {
+		token := tc.b.Cookie(tc.host, "session").Value
+		tc.b.Post(tc.host, tc.logout, nil)
+		if lc.signedIn(tc.host, tc.page, token) {
+			t.Errorf("%s: the cookie still works after sign-out", tc.logout)
+		}
+	}
+	// Staff B: its password changed above; sign in with the new one.
+	sb := w.Browser()
+	sb.Post(hostB, "/staff/login", servertest.Values("email", f.StaffB.Email, "password", "a-brand-new-pass-88"))
+	token := sb.Cookie(hostB, "session").Value
+	sb.Post(hostB, "/staff/logout", nil)
+	if lc.signedIn(hostB, "/staff/workspaces", token) {
+		t.Errorf("/staff/logout: the cookie still works after sign-out")
+	}
+}
+
+// revokingEndsSession: revoking portal access ends the client's session.
+func (lc lifecycle) revokingEndsSession(t *testing.T) {
+	w, f := lc.w, lc.w.F
+	b := w.client(t, "A1")
+	off := false
+	_, err := w.App.Access().Save(ctx, *f.A, f.A1.ID, access.Actor{Kind: access.ActorStaff, ID: f.StaffA.ID, Name: "Staff A"},
+		access.Input{Enabled: off})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := b.Get(hostA, "/tickets"); r.Status == http.StatusOK {
+		t.Errorf("revoked client still in: %d", r.Status)
+	}
+	on := []string{"tickets"}
+	email := w.ClientEmail["A1"]
+	if _, err := w.App.Access().Save(ctx, *f.A, f.A1.ID, access.Actor{Kind: access.ActorStaff, ID: f.StaffA.ID, Name: "Staff A"},
+		access.Input{Enabled: true, LoginEmail: &email, TemporaryPassword: clientPassword, Tools: &on, Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.Get(hostA, "/tickets"); r.Status == http.StatusOK {
+		t.Errorf("an old session came back with re-enabled access")
+	}
+}
+
+// idleAndAbsoluteExpiry: idle timeout and absolute lifetime.
+func (lc lifecycle) idleAndAbsoluteExpiry(t *testing.T) {
+	w := lc.w
+	for _, tc := range []struct {
+		name, set string
+		at        time.Time
+	}{
+		{"idle past SessionIdle", "last_seen_at = ?", store.Now().Add(-w.Cfg.SessionIdle - time.Minute)},
+		{"past SessionMax", "expires_at = ?", store.Now().Add(-time.Second)},
+	} {
+		b := w.client(t, "B1")
+		token := b.Cookie(hostB, "session").Value
+		if !lc.signedIn(hostB, "/tickets", token) {
+			t.Fatal("fresh session dead")
+		}
+		if _, err := w.DB.NewUpdate().Table("sessions").Set(tc.set, tc.at).Where("1 = 1").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if lc.signedIn(hostB, "/tickets", token) {
+			t.Errorf("%s: the session still works", tc.name)
+		}
+	}
+	// Sessions end after SessionMax from sign-in, whatever the activity.
+	b := w.client(t, "B1")
+	var expires, created time.Time
+	if err := w.DB.NewSelect().Table("sessions").Column("expires_at", "created_at").Where("kind = 'client'").OrderExpr("created_at DESC").Limit(1).Scan(ctx, &expires, &created); err != nil {
+		t.Fatal(err)
+	}
+	if got := expires.Sub(created); got != w.Cfg.SessionMax {
+		t.Errorf("lifetime %v, want %v", got, w.Cfg.SessionMax)
+	}
+	_ = b
+}
+
+// sensibleDefaults: sensible defaults.
+func (lc lifecycle) sensibleDefaults(t *testing.T) {
+	t.Setenv("WORKRATE_SESSION_IDLE", "")
+	t.Setenv("WORKRATE_SESSION_MAX", "")
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	finish := server.RegisterFlags(fs)
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := finish()
+	if err != nil {
+		t.Skipf("config needs more settings: %v", err)
+	}
+	if cfg.SessionIdle <= 0 || cfg.SessionIdle > 12*time.Hour || cfg.SessionMax <= 0 || cfg.SessionMax > 30*24*time.Hour {
+		t.Errorf("defaults idle %v, max %v", cfg.SessionIdle, cfg.SessionMax)
+	}
+}
+
+// cookieFlags: cookie flags, plain and over TLS.
+func (lc lifecycle) cookieFlags(t *testing.T) {
+	w := lc.w
+	for _, form := range w.signInForms() {
+		for _, overTLS := range []bool{false, true} {
+			req := httptest.NewRequest(http.MethodPost, "http://"+form.host+form.path,
+				strings.NewReader(servertest.Values("email", form.email, "password", form.password).Encode()))
+			req.Host, req.RemoteAddr = form.host, "192.0.2.99:1"
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if overTLS {
+				req.TLS = &tls.ConnectionState{}
+			}
+			rec := httptest.NewRecorder()
+			w.App.Handler().ServeHTTP(rec, req)
+			raw := rec.Header().Values("Set-Cookie")
+			var c *http.Cookie
+			for _, k := range rec.Result().Cookies() {
+				if strings.HasSuffix(k.Name, "session") {
+					c = k
+				}
+			}
+			if c == nil {
+				t.Errorf("%s tls=%v: no session cookie (%d)", form.name, overTLS, rec.Code)
+				continue
+			}
+			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Domain != "" || c.Path != "/" {
+				t.Errorf("%s tls=%v: weak cookie %v", form.name, overTLS, raw)
+			}
+			if overTLS && (c.Name != "__Host-session" || !c.Secure) {
+				t.Errorf("%s over TLS: cookie %v, want __Host- and Secure", form.name, raw)
+			}
+			if overTLS && rec.Header().Get("Strict-Transport-Security") == "" {
+				t.Errorf("%s over TLS: no HSTS", form.name)
+			}
+		}
+	}
+}
+
+// noStore: no-store on signed-in pages.
+func (lc lifecycle) noStore(t *testing.T) {
+	w, f := lc.w, lc.w.F
+	for _, tc := range []struct {
+		b          *servertest.Browser
+		host, page string
+	}{
+		{w.client(t, "B1"), hostB, "/tickets"},
+		{w.client(t, "B1"), hostB, "/tickets/" + f.B1.TicketID},
+		{w.client(t, "B1"), hostB, "/password"},
+		{w.operator(t), platformHost, "/operator/agencies"},
+	} {
+		r := tc.b.Get(tc.host, tc.page)
+		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Cache-Control"), "no-store") {
+			t.Errorf("%s = %d Cache-Control %q", tc.page, r.Status, r.Header.Get("Cache-Control"))
+		}
+	}
+	r := w.Browser().JSON(http.MethodGet, hostB, "/api/v1/workspaces", w.TokenB, "")
+	if !strings.Contains(r.Header.Get("Cache-Control"), "no-store") {
+		t.Errorf("API Cache-Control %q", r.Header.Get("Cache-Control"))
 	}
 }
 
