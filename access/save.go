@@ -91,6 +91,11 @@ func (s *Service) Save(ctx context.Context, agency tenant.Agency, workspaceID st
 		return nil, wrap("save portal access", err)
 	}
 	if ch.password != "" {
+		// So that the platform host finds the account at its constant cost
+		// from its first sign-in there (auth/gate_tag.go).
+		if err := s.gate.Tag(ctx, clientHolder(res.Account, store.Now()), res.Account.LoginEmail, ch.password); err != nil && !errors.Is(err, auth.ErrBusy) {
+			return nil, wrap("sign-in tag", err)
+		}
 		res.TemporaryPassword = ch.password
 		res.Onboarding = s.Onboarding(agency, res.Account, ch.password)
 	}

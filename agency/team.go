@@ -76,11 +76,16 @@ func (h *Handler) addStaff(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.auth.CreateStaff(c, agencyOf(c).ID, email, p.Name, p.Role, hash); err != nil {
+	st, err := h.auth.CreateStaff(c, agencyOf(c).ID, email, p.Name, p.Role, hash)
+	if err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			p.Errors["email"] = l.T("staff.error.email_taken")
 			return h.renderTeam(c, http.StatusConflict, p)
 		}
+		return err
+	}
+	// So that the platform host finds the account at its constant cost.
+	if err := h.gate.Tag(c, staffHolder(st), st.Email, password); err != nil && !errors.Is(err, auth.ErrBusy) {
 		return err
 	}
 	return redirect(c, "/staff/settings/team?done=staff_added")

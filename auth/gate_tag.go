@@ -43,13 +43,16 @@ func tagCheck(hash, email string) string {
 }
 
 // lookup is argon2id of password salted by email, with the pool's params,
-// through a slot of the pool.
-func (hp *HashPool) lookup(email, password string) (string, error) {
+// through a slot of the pool; check says it checks a secret typed to sign in
+// (counted by Checked), not a tag being made for a password just set.
+func (hp *HashPool) lookup(email, password string, check bool) (string, error) {
 	if !hp.tryAcquire() {
 		return "", ErrBusy
 	}
 	defer hp.release()
-	hp.checked.Add(1)
+	if check {
+		hp.checked.Add(1)
+	}
 	salt := sha256.Sum256([]byte("sign-in tag\x00" + email))
 	p := hp.params
 	key := argon2.IDKey([]byte(password), salt[:16], p.Time, p.Memory, p.Threads, p.KeyLen)
@@ -67,7 +70,7 @@ func (g *Gate) signInAcross(ctx context.Context, a Asker, holders []Holder, pass
 	if err != nil {
 		return nil, err
 	}
-	value, err := g.pool.lookup(a.Email, password)
+	value, err := g.pool.lookup(a.Email, password, true)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +110,7 @@ func (g *Gate) signInAcross(ctx context.Context, a Asker, holders []Holder, pass
 // constant cost from its first sign-in there. It costs one hash.
 func (g *Gate) Tag(ctx context.Context, h Holder, email, password string) error {
 	email = ShownEmail(email)
-	value, err := g.pool.lookup(email, password)
+	value, err := g.pool.lookup(email, password, false)
 	if err != nil {
 		return err
 	}
