@@ -15,89 +15,136 @@ func TestStaffSignIn(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			w := newWorld(t, db)
-			owner := w.staff["A-owner"]
-
-			cases := []struct {
-				name, host, email, password string
-				status                      int
-			}{
-				{"wrong password", w.hostA, owner.Email, "nope nope nope", http.StatusUnauthorized},
-				{"unknown email", w.hostA, "ghost@acme.example", pw, http.StatusUnauthorized},
-				{"malformed email", w.hostA, "not an email", pw, http.StatusUnauthorized},
-				{"account of another agency", w.hostB, owner.Email, pw, http.StatusUnauthorized},
-				{"right password, other case email", w.hostA, strings.ToUpper(owner.Email), pw, http.StatusSeeOther},
+			ss := &staffSignIn{w: w, owner: w.staff["A-owner"]}
+			for _, c := range ss.cases() {
+				t.Run(c.name, func(t *testing.T) { ss.tryCase(t, c) })
 			}
-			var failText string
-			for _, c := range cases {
-				t.Run(c.name, func(t *testing.T) {
-					b := w.env.Browser()
-					r := b.Post(c.host, "/staff/login", servertest.Values("email", c.email, "password", c.password, "next", "/staff/account"))
-					if r.Status != c.status {
-						t.Fatalf("status %d, want %d: %.300s", r.Status, c.status, r.Body)
-					}
-					if c.status != http.StatusSeeOther {
-						// Every failure says the same thing.
-						msg := "The email address or password is not correct."
-						if !strings.Contains(r.Body, msg) {
-							t.Fatalf("failure page lacks %q", msg)
-						}
-						if failText == "" {
-							failText = msg
-						}
-						return
-					}
-					if r.Location() != "/staff/account" {
-						t.Fatalf("redirect to %q", r.Location())
-					}
-					if b.Cookie(c.host, "session") == nil {
-						t.Fatal("no session cookie")
-					}
-				})
-			}
-
-			b := w.signIn("A-owner", w.hostA)
-			r := b.Get(w.hostA, "/staff/account")
-			if r.Status != http.StatusOK || !strings.Contains(r.Body, owner.Email) {
-				t.Fatalf("account page = %d", r.Status)
-			}
-			if r.Header.Get("Cache-Control") != "no-store" {
-				t.Errorf("authenticated page Cache-Control = %q", r.Header.Get("Cache-Control"))
-			}
-			// The cookie replayed on another host opens nothing.
-			other := w.env.Browser()
-			other.SetCookie(w.hostB, b.Cookie(w.hostA, "session"))
-			other.SetCookie("localhost", b.Cookie(w.hostA, "session"))
-			for _, h := range []string{w.hostB, "localhost"} {
-				if r := other.Get(h, "/staff/account"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location(), "/staff/login") {
-					t.Errorf("session replayed on %s = %d %q", h, r.Status, r.Location())
-				}
-			}
-			// A new sign-in gets a new token.
-			before := b.Cookie(w.hostA, "session").Value
-			b.Post(w.hostA, "/staff/login", servertest.Values("email", owner.Email, "password", pw))
-			if after := b.Cookie(w.hostA, "session").Value; after == before {
-				t.Error("sign-in kept the old session token")
-			}
-			// Logout ends the session for good.
-			token := b.Cookie(w.hostA, "session")
-			if r := b.Post(w.hostA, "/staff/logout", nil); r.Status != http.StatusSeeOther || b.Cookie(w.hostA, "session") != nil {
-				t.Fatalf("logout = %d, cookie %v", r.Status, b.Cookie(w.hostA, "session"))
-			}
-			replay := w.env.Browser()
-			replay.SetCookie(w.hostA, token)
-			if r := replay.Get(w.hostA, "/staff/account"); r.Status != http.StatusSeeOther {
-				t.Errorf("logged-out token still works: %d", r.Status)
-			}
-			// Signed-out pages redirect to the sign-in with the way back.
-			if r := w.env.Browser().Get(w.hostA, "/staff/settings"); r.Status != http.StatusSeeOther || r.Location() != "/staff/login?next=%2Fstaff%2Fsettings" {
-				t.Errorf("signed-out settings = %d %q", r.Status, r.Location())
-			}
-			// An open redirect is refused.
-			r = w.env.Browser().Post(w.hostA, "/staff/login", servertest.Values("email", owner.Email, "password", pw, "next", "//evil.example/"))
-			if r.Location() != "/staff/workspaces" {
-				t.Errorf("next=//evil.example/ led to %q", r.Location())
-			}
+			ss.accountPage(t)
+			ss.replayOnOtherHosts(t)
+			ss.newTokenAtSignIn(t)
+			ss.logout(t)
+			ss.signedOutRedirect(t)
+			ss.openRedirect(t)
 		})
+	}
+}
+
+// staffSignIn holds the world of TestStaffSignIn: agency A's owner and the
+// browser they signed in with. Its steps run in order.
+type staffSignIn struct {
+	w     *world
+	owner *auth.Staff
+	b     *servertest.Browser // the owner's browser, from accountPage on
+}
+
+// signInCase is one sign-in form submission and the status it must get.
+type signInCase struct {
+	name, host, email, password string
+	status                      int
+}
+
+// cases are the failures, which all look alike, and a success with the
+// email in another case.
+func (ss *staffSignIn) cases() []signInCase {
+	w, owner := ss.w, ss.owner
+	return []signInCase{
+		{"wrong password", w.hostA, owner.Email, "nope nope nope", http.StatusUnauthorized},
+		{"unknown email", w.hostA, "ghost@acme.example", pw, http.StatusUnauthorized},
+		{"malformed email", w.hostA, "not an email", pw, http.StatusUnauthorized},
+		{"account of another agency", w.hostB, owner.Email, pw, http.StatusUnauthorized},
+		{"right password, other case email", w.hostA, strings.ToUpper(owner.Email), pw, http.StatusSeeOther},
+	}
+}
+
+// tryCase submits the form of c: a failure says the same thing as every
+// other; a success goes to next with a session cookie.
+func (ss *staffSignIn) tryCase(t *testing.T, c signInCase) {
+	b := ss.w.env.Browser()
+	r := b.Post(c.host, "/staff/login", servertest.Values("email", c.email, "password", c.password, "next", "/staff/account"))
+	if r.Status != c.status {
+		t.Fatalf("status %d, want %d: %.300s", r.Status, c.status, r.Body)
+	}
+	if c.status != http.StatusSeeOther {
+		// Every failure says the same thing.
+		msg := "The email address or password is not correct."
+		if !strings.Contains(r.Body, msg) {
+			t.Fatalf("failure page lacks %q", msg)
+		}
+		return
+	}
+	if r.Location() != "/staff/account" {
+		t.Fatalf("redirect to %q", r.Location())
+	}
+	if b.Cookie(c.host, "session") == nil {
+		t.Fatal("no session cookie")
+	}
+}
+
+// accountPage: the signed-in owner sees their account page, never cached.
+func (ss *staffSignIn) accountPage(t *testing.T) {
+	w := ss.w
+	ss.b = w.signIn("A-owner", w.hostA)
+	r := ss.b.Get(w.hostA, "/staff/account")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, ss.owner.Email) {
+		t.Fatalf("account page = %d", r.Status)
+	}
+	if r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("authenticated page Cache-Control = %q", r.Header.Get("Cache-Control"))
+	}
+}
+
+// replayOnOtherHosts: the cookie replayed on another host opens nothing.
+func (ss *staffSignIn) replayOnOtherHosts(t *testing.T) {
+	w, b := ss.w, ss.b
+	other := w.env.Browser()
+	other.SetCookie(w.hostB, b.Cookie(w.hostA, "session"))
+	other.SetCookie("localhost", b.Cookie(w.hostA, "session"))
+	for _, h := range []string{w.hostB, "localhost"} {
+		if r := other.Get(h, "/staff/account"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location(), "/staff/login") {
+			t.Errorf("session replayed on %s = %d %q", h, r.Status, r.Location())
+		}
+	}
+}
+
+// newTokenAtSignIn: a new sign-in gets a new token.
+func (ss *staffSignIn) newTokenAtSignIn(t *testing.T) {
+	w, b := ss.w, ss.b
+	before := b.Cookie(w.hostA, "session").Value
+	b.Post(w.hostA, "/staff/login", servertest.Values("email", ss.owner.Email, "password", pw))
+	if after := b.Cookie(w.hostA, "session").Value; after == before {
+		t.Error("sign-in kept the old session token")
+	}
+}
+
+// logout ends the session for good.
+func (ss *staffSignIn) logout(t *testing.T) {
+	w, b := ss.w, ss.b
+	token := b.Cookie(w.hostA, "session")
+	if r := b.Post(w.hostA, "/staff/logout", nil); r.Status != http.StatusSeeOther || b.Cookie(w.hostA, "session") != nil {
+		t.Fatalf("logout = %d, cookie %v", r.Status, b.Cookie(w.hostA, "session"))
+	}
+	replay := w.env.Browser()
+	replay.SetCookie(w.hostA, token)
+	if r := replay.Get(w.hostA, "/staff/account"); r.Status != http.StatusSeeOther {
+		t.Errorf("logged-out token still works: %d", r.Status)
+	}
+}
+
+// signedOutRedirect: signed-out pages redirect to the sign-in with the way
+// back.
+func (ss *staffSignIn) signedOutRedirect(t *testing.T) {
+	w := ss.w
+	if r := w.env.Browser().Get(w.hostA, "/staff/settings"); r.Status != http.StatusSeeOther || r.Location() != "/staff/login?next=%2Fstaff%2Fsettings" {
+		t.Errorf("signed-out settings = %d %q", r.Status, r.Location())
+	}
+}
+
+// openRedirect: an open redirect is refused.
+func (ss *staffSignIn) openRedirect(t *testing.T) {
+	w := ss.w
+	r := w.env.Browser().Post(w.hostA, "/staff/login", servertest.Values("email", ss.owner.Email, "password", pw, "next", "//evil.example/"))
+	if r.Location() != "/staff/workspaces" {
+		t.Errorf("next=//evil.example/ led to %q", r.Location())
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/fixture"
 	"workrate/migrations"
 	"workrate/migrations/testdb"
 	"workrate/store"
@@ -108,102 +109,151 @@ func splitEvents(d map[string][]string) []string {
 func TestBackupWhileWritingThenRestore(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
-			ctx := context.Background()
-			f := world(t, db.DB)
-			keyPath := SecretKeyPath(db.URL)
-			if keyPath != "" {
-				if err := os.WriteFile(keyPath, []byte("0123456789abcdef0123456789abcdef\n"), 0o600); err != nil {
-					t.Fatal(err)
-				}
-				// Certificates on disk, and a lock of the running process.
-				certDir := certsDirOf(db.URL)
-				for _, p := range []string{"certificates/acme/app.a1.example/app.a1.example.crt", "locks/issue_cert_app.a1.example.lock"} {
-					if err := os.MkdirAll(filepath.Dir(filepath.Join(certDir, p)), 0o700); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(filepath.Join(certDir, p), []byte("PEM "+p), 0o600); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			w := startWriter(db.DB, f.A.ID, f.A1.ID)
-			<-w.warm // the writer is going: the backup overlaps writes
-			before := int(w.acked.Load())
-			dir := filepath.Join(t.TempDir(), "backup")
-			m, err := Backup(ctx, Source{DB: db.DB, URL: db.URL}, dir)
-			after := int(w.acked.Load())
-			w.finish(t)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("writes acknowledged: %d before the backup, %d when it returned", before, after)
-			latest, _ := migrations.Latest()
-			if m.Database != db.Name || m.Migration != latest || m.CreatedAt.IsZero() {
-				t.Fatalf("manifest %+v, want database %s at migration %s", m, db.Name, latest)
-			}
-			source := dump(t, db.DB)
-			sourceEvents := splitEvents(source)
-
-			type target struct {
-				name string
-				url  string
-				db   *bun.DB
-			}
-			var targets []target
-			if db.Name == "sqlite" {
-				u, tdb := emptySQLite(t)
-				targets = append(targets, target{"sqlite", u, tdb})
-				if os.Getenv(testdb.EnvURL) != "" {
-					u, tdb := emptyPostgresDatabase(t, "")
-					targets = append(targets, target{"postgres", u, tdb})
-				}
-			} else {
-				u, tdb := emptyPostgresDatabase(t, searchPath(t, db.URL))
-				targets = append(targets, target{"postgres", u, tdb})
-			}
-			for _, tg := range targets {
-				t.Run("into "+tg.name, func(t *testing.T) {
-					r, err := Restore(ctx, dir, Source{DB: tg.db, URL: tg.url})
-					if err != nil {
-						t.Fatal(err)
-					}
-					got := dump(t, tg.db)
-					events := splitEvents(got)
-					diff(t, "restored", source, got)
-					// The copy is one moment of the writes: every write acknowledged
-					// before the backup began, then none missing up to its last.
-					if len(events) < before || len(events) > len(sourceEvents) {
-						t.Fatalf("restored %d of the writer's rows; %d were acknowledged before the backup, %d in all", len(events), before, len(sourceEvents))
-					}
-					for i, id := range events {
-						if id != eventID(i) {
-							t.Fatalf("restored writes have a hole: %s at position %d", id, i)
-						}
-					}
-					pending, err := migrations.Pending(ctx, tg.db)
-					if err != nil || len(pending) != 0 {
-						t.Fatalf("restored database has pending migrations %v (%v)", pending, err)
-					}
-					if keyPath != "" && tg.name == "sqlite" {
-						b, err := os.ReadFile(SecretKeyPath(tg.url))
-						if err != nil || !bytes.Equal(b, []byte("0123456789abcdef0123456789abcdef\n")) {
-							t.Fatalf("secret key not restored: %q %v (%s)", b, err, r.SecretKey)
-						}
-						certDir := certsDirOf(tg.url)
-						if b, err := os.ReadFile(filepath.Join(certDir, "certificates/acme/app.a1.example/app.a1.example.crt")); err != nil || !strings.HasPrefix(string(b), "PEM ") {
-							t.Fatalf("certificate not restored: %q %v (%s)", b, err, r.Certs)
-						}
-						if _, err := os.Stat(filepath.Join(certDir, "locks")); err == nil {
-							t.Fatal("the running process's locks were restored")
-						}
-					}
-					// A second restore into the now full database is refused.
-					if _, err := Restore(ctx, dir, Source{DB: tg.db, URL: tg.url}); err == nil || !strings.Contains(err.Error(), "not empty") {
-						t.Fatalf("restore into a full database: %v, want refused as not empty", err)
-					}
-				})
+			br := &backupRun{ctx: context.Background(), db: db, f: world(t, db.DB)}
+			br.writeFiles(t)
+			br.backupWhileWriting(t)
+			for _, tg := range br.targets(t) {
+				t.Run("into "+tg.name, func(t *testing.T) { br.restoreInto(t, tg) })
 			}
 		})
+	}
+}
+
+// testSecretKey is the secret key written beside the SQLite source database.
+const testSecretKey = "0123456789abcdef0123456789abcdef\n"
+
+// backupRun holds the world of TestBackupWhileWritingThenRestore: the source
+// database, the backup taken while a writer was going, and what the source
+// held when the writer stopped. Its steps run in order.
+type backupRun struct {
+	ctx          context.Context
+	db           testdb.DB
+	f            *fixture.Fixture
+	keyPath      string              // the source's secret key file; empty on PostgreSQL
+	dir          string              // the backup
+	before       int                 // writes acknowledged before the backup began
+	source       map[string][]string // the source once the writer stopped, without the writer's rows
+	sourceEvents []string            // the ids of the writer's rows in the source
+}
+
+// restoreTarget is an empty database to restore the backup into.
+type restoreTarget struct {
+	name string
+	url  string
+	db   *bun.DB
+}
+
+// writeFiles puts a secret key, certificates on disk and a lock of the
+// running process beside a SQLite source database.
+func (br *backupRun) writeFiles(t *testing.T) {
+	br.keyPath = SecretKeyPath(br.db.URL)
+	if br.keyPath == "" {
+		return
+	}
+	if err := os.WriteFile(br.keyPath, []byte(testSecretKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Certificates on disk, and a lock of the running process.
+	certDir := certsDirOf(br.db.URL)
+	for _, p := range []string{"certificates/acme/app.a1.example/app.a1.example.crt", "locks/issue_cert_app.a1.example.lock"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(certDir, p)), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(certDir, p), []byte("PEM "+p), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// backupWhileWriting takes the backup while a writer inserts rows, checks its
+// manifest, and keeps what the source holds once the writer stopped.
+func (br *backupRun) backupWhileWriting(t *testing.T) {
+	db := br.db
+	w := startWriter(db.DB, br.f.A.ID, br.f.A1.ID)
+	<-w.warm // the writer is going: the backup overlaps writes
+	br.before = int(w.acked.Load())
+	br.dir = filepath.Join(t.TempDir(), "backup")
+	m, err := Backup(br.ctx, Source{DB: db.DB, URL: db.URL}, br.dir)
+	after := int(w.acked.Load())
+	w.finish(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("writes acknowledged: %d before the backup, %d when it returned", br.before, after)
+	latest, _ := migrations.Latest()
+	if m.Database != db.Name || m.Migration != latest || m.CreatedAt.IsZero() {
+		t.Fatalf("manifest %+v, want database %s at migration %s", m, db.Name, latest)
+	}
+	br.source = dump(t, db.DB)
+	br.sourceEvents = splitEvents(br.source)
+}
+
+// targets are the empty databases to restore into: from SQLite into SQLite,
+// and into PostgreSQL when there is one; from PostgreSQL into PostgreSQL.
+func (br *backupRun) targets(t *testing.T) []restoreTarget {
+	var targets []restoreTarget
+	if br.db.Name == "sqlite" {
+		u, tdb := emptySQLite(t)
+		targets = append(targets, restoreTarget{"sqlite", u, tdb})
+		if os.Getenv(testdb.EnvURL) != "" {
+			u, tdb := emptyPostgresDatabase(t, "")
+			targets = append(targets, restoreTarget{"postgres", u, tdb})
+		}
+	} else {
+		u, tdb := emptyPostgresDatabase(t, searchPath(t, br.db.URL))
+		targets = append(targets, restoreTarget{"postgres", u, tdb})
+	}
+	return targets
+}
+
+// restoreInto restores the backup into tg: the same rows as the source, the
+// writer's rows one moment of the writes, no pending migration, the files
+// of a SQLite source, and a second restore refused.
+func (br *backupRun) restoreInto(t *testing.T, tg restoreTarget) {
+	r, err := Restore(br.ctx, br.dir, Source{DB: tg.db, URL: tg.url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := dump(t, tg.db)
+	events := splitEvents(got)
+	diff(t, "restored", br.source, got)
+	// The copy is one moment of the writes: every write acknowledged
+	// before the backup began, then none missing up to its last.
+	if len(events) < br.before || len(events) > len(br.sourceEvents) {
+		t.Fatalf("restored %d of the writer's rows; %d were acknowledged before the backup, %d in all", len(events), br.before, len(br.sourceEvents))
+	}
+	for i, id := range events {
+		if id != eventID(i) {
+			t.Fatalf("restored writes have a hole: %s at position %d", id, i)
+		}
+	}
+	pending, err := migrations.Pending(br.ctx, tg.db)
+	if err != nil || len(pending) != 0 {
+		t.Fatalf("restored database has pending migrations %v (%v)", pending, err)
+	}
+	if br.keyPath != "" && tg.name == "sqlite" {
+		checkFilesRestored(t, tg, r)
+	}
+	// A second restore into the now full database is refused.
+	if _, err := Restore(br.ctx, br.dir, Source{DB: tg.db, URL: tg.url}); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("restore into a full database: %v, want refused as not empty", err)
+	}
+}
+
+// checkFilesRestored: the secret key and the certificates came back into a
+// SQLite target; the running process's locks did not.
+func checkFilesRestored(t *testing.T, tg restoreTarget, r Restored) {
+	t.Helper()
+	b, err := os.ReadFile(SecretKeyPath(tg.url))
+	if err != nil || !bytes.Equal(b, []byte(testSecretKey)) {
+		t.Fatalf("secret key not restored: %q %v (%s)", b, err, r.SecretKey)
+	}
+	certDir := certsDirOf(tg.url)
+	if b, err := os.ReadFile(filepath.Join(certDir, "certificates/acme/app.a1.example/app.a1.example.crt")); err != nil || !strings.HasPrefix(string(b), "PEM ") {
+		t.Fatalf("certificate not restored: %q %v (%s)", b, err, r.Certs)
+	}
+	if _, err := os.Stat(filepath.Join(certDir, "locks")); err == nil {
+		t.Fatal("the running process's locks were restored")
 	}
 }
 

@@ -75,93 +75,141 @@ func (s *site) password(t *testing.T, host, email, password string) *servertest.
 func TestTwoFactorRequiredClient(t *testing.T) {
 	for _, db := range testdb.Each(t) {
 		t.Run(db.Name, func(t *testing.T) {
-			s := newSite(t, db)
-			res := s.save(t, s.A, s.A1, access.Input{Enabled: true, LoginEmail: ptr("client@example.com"),
-				TemporaryPassword: "temporary-pass-31", Tools: ptr([]string{"dashboard", "tickets"}), TwoFactor: ptr(auth.TOTPRequired)})
-			if !strings.Contains(res.Onboarding, "two-factor sign-in") {
-				t.Errorf("onboarding does not mention two-factor sign-in:\n%s", res.Onboarding)
-			}
-			b := s.signIn(t, acme, "client@example.com", "temporary-pass-31", "my-own-password-42")
-
-			if r := b.Get(acme, "/two-factor"); !strings.Contains(r.Body, "“WorkRate” (client@example.com)") {
-				t.Errorf("issuer without white label:\n%s", text(r.Body))
-			}
-			// Nothing opens before the enrolment.
-			for _, path := range []string{"/", "/tickets", "/password"} {
-				if r := b.Get(acme, path); r.Status != 303 || r.Location() != "/two-factor" {
-					t.Errorf("GET %s before enrolment: %d %q", path, r.Status, r.Location())
-				}
-			}
-			secret, codes := enrol(t, b, acme)
-			if r := b.Get(acme, "/tickets"); r.Status != 200 {
-				t.Fatalf("tickets after enrolment: %d", r.Status)
-			}
-			if r := b.Post(acme, "/two-factor/disable", servertest.Values("code", codes[0])); r.Status != 403 {
-				t.Errorf("disable while required: %d", r.Status)
-			}
-			b.Post(acme, "/logout", nil)
-
-			// Sign-in: the pending session opens only the code page.
-			p := s.password(t, acme, "client@example.com", "my-own-password-42")
-			pending := p.Cookie(acme, "session").Value
-			for _, path := range []string{"/", "/tickets", "/password", "/two-factor"} {
-				if r := p.Get(acme, path); r.Status != 303 || r.Location() != "/login/code" {
-					t.Errorf("GET %s with a pending session: %d %q", path, r.Status, r.Location())
-				}
-			}
-			if r := p.Get(acme, "/login/code"); r.Status != 200 || !strings.Contains(r.Body, `name="code"`) {
-				t.Fatalf("code page: %d", r.Status)
-			}
-			if r := p.Post(acme, "/login/code", servertest.Values("code", "123456")); r.Status != 401 || !strings.Contains(r.Body, "already used") {
-				t.Fatalf("wrong code: %d", r.Status)
-			}
-			code := auth.TOTPCode(secret, time.Now().Add(auth.TOTPPeriod*time.Second))
-			r := p.Post(acme, "/login/code", servertest.Values("code", code))
-			if r.Status != 303 || r.Location() != "/" {
-				t.Fatalf("right code: %d %q\n%s", r.Status, r.Location(), r.Body)
-			}
-			if c := p.Cookie(acme, "session"); c == nil || c.Value == pending {
-				t.Error("the session token did not change after the second factor")
-			}
-			if r := p.Get(acme, "/tickets"); r.Status != 200 {
-				t.Errorf("tickets after the code: %d", r.Status)
-			}
-			old := s.Browser()
-			old.SetCookie(acme, &http.Cookie{Name: "session", Value: pending})
-			if r := old.Get(acme, "/login/code"); r.Status != 303 || !strings.HasPrefix(r.Location(), "/login?") {
-				t.Errorf("the pending session still works: %d %q", r.Status, r.Location())
-			}
-
-			// Replay: the same code is refused.
-			replay := s.password(t, acme, "client@example.com", "my-own-password-42")
-			if r := replay.Post(acme, "/login/code", servertest.Values("code", code)); r.Status != 401 {
-				t.Errorf("replayed code: %d", r.Status)
-			}
-			// A recovery code works once and says how many remain.
-			if r := replay.Post(acme, "/login/code", servertest.Values("code", strings.ToUpper(codes[1]))); r.Status != 200 ||
-				!strings.Contains(r.Body, "9 recovery codes left") {
-				t.Fatalf("recovery code: %d\n%s", r.Status, r.Body)
-			}
-			again := s.password(t, acme, "client@example.com", "my-own-password-42")
-			if r := again.Post(acme, "/login/code", servertest.Values("code", codes[1])); r.Status != 401 {
-				t.Errorf("used recovery code again: %d", r.Status)
-			}
-
-			// Failures are in the troubleshooting list, in plain words.
-			atts, err := auth.NewStore(db.DB).AttemptsOf(ctx, s.A.ID, s.A1, 50)
-			if err != nil {
-				t.Fatal(err)
-			}
-			bad := 0
-			for _, a := range atts {
-				if a.Reason == auth.ReasonBadCode {
-					bad++
-				}
-			}
-			if bad != 3 {
-				t.Errorf("bad_code attempts = %d, want 3", bad)
-			}
+			rc := &requiredClient{s: newSite(t, db), db: db}
+			b := rc.firstSignIn(t)
+			rc.beforeEnrolment(t, b)
+			rc.enrolment(t, b)
+			rc.codeStep(t)
+			rc.replayAndRecovery(t)
+			rc.failuresListed(t)
 		})
+	}
+}
+
+// requiredClient holds the world of TestTwoFactorRequiredClient: a client
+// of workspace A1 required to sign in with two factors, its authenticator
+// secret and recovery codes once enrolled, and the code it signed in with.
+// Its steps run in order.
+type requiredClient struct {
+	s      *site
+	db     testdb.DB
+	secret []byte   // the authenticator secret, once enrolled
+	codes  []string // the recovery codes, once enrolled
+	code   string   // the authenticator code the client signed in with
+}
+
+// firstSignIn saves the portal access with two-factor sign-in required,
+// whose onboarding says so, and signs the client in for the first time.
+func (rc *requiredClient) firstSignIn(t *testing.T) *servertest.Browser {
+	s := rc.s
+	res := s.save(t, s.A, s.A1, access.Input{Enabled: true, LoginEmail: ptr("client@example.com"),
+		TemporaryPassword: "temporary-pass-31", Tools: ptr([]string{"dashboard", "tickets"}), TwoFactor: ptr(auth.TOTPRequired)})
+	if !strings.Contains(res.Onboarding, "two-factor sign-in") {
+		t.Errorf("onboarding does not mention two-factor sign-in:\n%s", res.Onboarding)
+	}
+	return s.signIn(t, acme, "client@example.com", "temporary-pass-31", "my-own-password-42")
+}
+
+// beforeEnrolment: the enrolment names the product without a white label,
+// and nothing opens before the enrolment.
+func (rc *requiredClient) beforeEnrolment(t *testing.T, b *servertest.Browser) {
+	if r := b.Get(acme, "/two-factor"); !strings.Contains(r.Body, "“WorkRate” (client@example.com)") {
+		t.Errorf("issuer without white label:\n%s", text(r.Body))
+	}
+	// Nothing opens before the enrolment.
+	for _, path := range []string{"/", "/tickets", "/password"} {
+		if r := b.Get(acme, path); r.Status != 303 || r.Location() != "/two-factor" {
+			t.Errorf("GET %s before enrolment: %d %q", path, r.Status, r.Location())
+		}
+	}
+}
+
+// enrolment: after the enrolment the portal opens, two-factor sign-in cannot
+// be turned off while required; then the client signs out.
+func (rc *requiredClient) enrolment(t *testing.T, b *servertest.Browser) {
+	rc.secret, rc.codes = enrol(t, b, acme)
+	if r := b.Get(acme, "/tickets"); r.Status != 200 {
+		t.Fatalf("tickets after enrolment: %d", r.Status)
+	}
+	if r := b.Post(acme, "/two-factor/disable", servertest.Values("code", rc.codes[0])); r.Status != 403 {
+		t.Errorf("disable while required: %d", r.Status)
+	}
+	b.Post(acme, "/logout", nil)
+}
+
+// codeStep: at sign-in the pending session opens only the code page; a
+// wrong code is refused, the right one opens the portal with a new session
+// token, and the pending token is dead.
+func (rc *requiredClient) codeStep(t *testing.T) {
+	s := rc.s
+	// Sign-in: the pending session opens only the code page.
+	p := s.password(t, acme, "client@example.com", "my-own-password-42")
+	pending := p.Cookie(acme, "session").Value
+	for _, path := range []string{"/", "/tickets", "/password", "/two-factor"} {
+		if r := p.Get(acme, path); r.Status != 303 || r.Location() != "/login/code" {
+			t.Errorf("GET %s with a pending session: %d %q", path, r.Status, r.Location())
+		}
+	}
+	if r := p.Get(acme, "/login/code"); r.Status != 200 || !strings.Contains(r.Body, `name="code"`) {
+		t.Fatalf("code page: %d", r.Status)
+	}
+	if r := p.Post(acme, "/login/code", servertest.Values("code", "123456")); r.Status != 401 || !strings.Contains(r.Body, "already used") {
+		t.Fatalf("wrong code: %d", r.Status)
+	}
+	rc.code = auth.TOTPCode(rc.secret, time.Now().Add(auth.TOTPPeriod*time.Second))
+	r := p.Post(acme, "/login/code", servertest.Values("code", rc.code))
+	if r.Status != 303 || r.Location() != "/" {
+		t.Fatalf("right code: %d %q\n%s", r.Status, r.Location(), r.Body)
+	}
+	if c := p.Cookie(acme, "session"); c == nil || c.Value == pending {
+		t.Error("the session token did not change after the second factor")
+	}
+	if r := p.Get(acme, "/tickets"); r.Status != 200 {
+		t.Errorf("tickets after the code: %d", r.Status)
+	}
+	old := s.Browser()
+	old.SetCookie(acme, &http.Cookie{Name: "session", Value: pending})
+	if r := old.Get(acme, "/login/code"); r.Status != 303 || !strings.HasPrefix(r.Location(), "/login?") {
+		t.Errorf("the pending session still works: %d %q", r.Status, r.Location())
+	}
+}
+
+// replayAndRecovery: the code used is refused again; a recovery code works
+// once and says how many remain.
+func (rc *requiredClient) replayAndRecovery(t *testing.T) {
+	s := rc.s
+	// Replay: the same code is refused.
+	replay := s.password(t, acme, "client@example.com", "my-own-password-42")
+	if r := replay.Post(acme, "/login/code", servertest.Values("code", rc.code)); r.Status != 401 {
+		t.Errorf("replayed code: %d", r.Status)
+	}
+	// A recovery code works once and says how many remain.
+	if r := replay.Post(acme, "/login/code", servertest.Values("code", strings.ToUpper(rc.codes[1]))); r.Status != 200 ||
+		!strings.Contains(r.Body, "9 recovery codes left") {
+		t.Fatalf("recovery code: %d\n%s", r.Status, r.Body)
+	}
+	again := s.password(t, acme, "client@example.com", "my-own-password-42")
+	if r := again.Post(acme, "/login/code", servertest.Values("code", rc.codes[1])); r.Status != 401 {
+		t.Errorf("used recovery code again: %d", r.Status)
+	}
+}
+
+// failuresListed: the three refused codes are in the troubleshooting list,
+// in plain words.
+func (rc *requiredClient) failuresListed(t *testing.T) {
+	// Failures are in the troubleshooting list, in plain words.
+	atts, err := auth.NewStore(rc.db.DB).AttemptsOf(ctx, rc.s.A.ID, rc.s.A1, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := 0
+	for _, a := range atts {
+		if a.Reason == auth.ReasonBadCode {
+			bad++
+		}
+	}
+	if bad != 3 {
+		t.Errorf("bad_code attempts = %d, want 3", bad)
 	}
 }
 
