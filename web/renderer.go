@@ -291,6 +291,12 @@ type errorPage struct {
 	Body   string
 }
 
+// Templates maps each template web renders itself (the error page) to its
+// page data, for the template check.
+func Templates() map[string]Page {
+	return map[string]Page{"public/error": &errorPage{}}
+}
+
 // Error answers status with the branded error page of the request's host; on an
 // unknown host (no brand) it is a plain page that names nobody.
 func (r *Renderer) Error(c *gin.Context, status int) {
