@@ -8,18 +8,18 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
-	"workrate/locale"
+	"workrate/web"
 )
 
 // accountPage is the data of staff/account: the signed-in member's profile
 // and password forms.
 type accountPage struct {
+	web.Base
 	Agency    string
 	Email     string
 	Role      string
 	Name      string
 	Language  string
-	Languages []locale.Language
 	Errors    formErrors
 	PwErrors  formErrors
 	TwoFactor bool // two-factor sign-in is on
@@ -28,11 +28,12 @@ type accountPage struct {
 func (h *Handler) accountPage(c *gin.Context) accountPage {
 	st := staffOf(c)
 	return accountPage{Agency: agencyOf(c).Name, Email: st.Email, Role: st.Role, Name: st.Name, Language: st.Language,
-		Languages: h.bundle.Languages(), Errors: formErrors{}, PwErrors: formErrors{}, TwoFactor: st.TOTPEnabled}
+		Errors: formErrors{}, PwErrors: formErrors{}, TwoFactor: st.TOTPEnabled}
 }
 
 func (h *Handler) renderAccount(c *gin.Context, status int, p accountPage) error {
-	return h.renderer.HTML(c, status, "staff/account", h.staffView(c, SectionAccount, "staff.account.title", p))
+	p.Base = h.staffBase(c, SectionAccount, "staff.account.title")
+	return h.renderer.HTML(c, status, "staff/account", &p)
 }
 
 // showAccount shows the member's own profile, language and password forms.

@@ -8,10 +8,12 @@ import (
 
 	"workrate/auth"
 	"workrate/store"
+	"workrate/web"
 )
 
 // apiKeysPage is the data of staff/api_keys.
 type apiKeysPage struct {
+	web.Base
 	Keys   []auth.APIKey
 	Label  string
 	NewKey string // the key just created, shown this once
@@ -27,7 +29,8 @@ func (h *Handler) renderAPIKeys(c *gin.Context, status int, p apiKeysPage) error
 	if p.Errors == nil {
 		p.Errors = formErrors{}
 	}
-	return h.renderer.HTML(c, status, "staff/api_keys", h.staffView(c, SectionAPIKeys, "staff.api_keys.title", p))
+	p.Base = h.staffBase(c, SectionAPIKeys, "staff.api_keys.title")
+	return h.renderer.HTML(c, status, "staff/api_keys", &p)
 }
 
 // showAPIKeys lists the agency's API keys with their last use.

@@ -9,6 +9,7 @@ import (
 
 	"workrate/branding"
 	"workrate/locale"
+	"workrate/web"
 )
 
 // brandingRoutes registers the white label pages on the managers' settings group.
@@ -23,6 +24,7 @@ func (h *Handler) brandingRoutes(settings *gin.RouterGroup) {
 // brandingPage is the data of staff/branding: the form as typed, what is
 // saved, and what the preview starts from.
 type brandingPage struct {
+	web.Base
 	Name         string // the platform name field
 	Color        string // the colour text field
 	ColorInput   string // the colour picker's value: always #rrggbb
@@ -32,7 +34,7 @@ type brandingPage struct {
 	MaxLogoKiB   int
 	MaxLogoPx    int
 	Saved        branding.Settings
-	Brand        branding.Brand // the brand clients see now
+	ClientBrand  branding.Brand // the brand clients see now
 	Errors       formErrors
 }
 
@@ -46,7 +48,7 @@ func (h *Handler) brandingPageOf(c *gin.Context) (brandingPage, error) {
 	p := brandingPage{Name: st.PlatformName, Color: st.PrimaryColor, Saved: st,
 		DefaultName: h.resolver.Config().PlatformName, DefaultColor: branding.DefaultPrimaryColor,
 		MaxName: branding.MaxNameLen, MaxLogoKiB: branding.MaxLogoBytes >> 10, MaxLogoPx: branding.MaxLogoPixels,
-		Brand: branding.Resolve(st, a.Name, h.resolver.Config().PlatformName), Errors: formErrors{}}
+		ClientBrand: branding.Resolve(st, a.Name, h.resolver.Config().PlatformName), Errors: formErrors{}}
 	if st.LogoHash != "" {
 		// A logo without a name shows the agency's own name, never the platform's.
 		p.DefaultName = a.Name
@@ -62,9 +64,10 @@ func (h *Handler) renderBranding(c *gin.Context, status int, p brandingPage) err
 	if col, err := branding.ParseColor(p.Color); err == nil {
 		p.ColorInput = col
 	} else {
-		p.ColorInput = p.Brand.Color
+		p.ColorInput = p.ClientBrand.Color
 	}
-	return h.renderer.HTML(c, status, "staff/branding", h.staffView(c, SectionBranding, "branding.title", p))
+	p.Base = h.staffBase(c, SectionBranding, "branding.title")
+	return h.renderer.HTML(c, status, "staff/branding", &p)
 }
 
 // showBranding shows the white label settings with a preview (owners and admins).

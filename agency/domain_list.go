@@ -23,6 +23,7 @@ type domainItem struct {
 
 // domainsPage is the data of staff/domains.
 type domainsPage struct {
+	web.Base
 	Domains  []domainItem
 	Target   string
 	Hostname string // the add form, as typed
@@ -44,11 +45,11 @@ func (h *Handler) renderDomains(c *gin.Context, status int, p domainsPage) error
 	for i := range ds {
 		p.Domains = append(p.Domains, domainItem{Domain: ds[i], ChallengeName: tenant.ChallengeName(ds[i].Hostname), Status: web.DescribeDomain(&ds[i], l)})
 	}
-	v := h.staffView(c, SectionDomains, "domains.title", p)
+	p.Base = h.staffBase(c, SectionDomains, "domains.title")
 	if f := domainFlash(c, l.T); f != "" {
-		v.Flash = f
+		p.Flash = f
 	}
-	return h.renderer.HTML(c, status, "staff/domains", v)
+	return h.renderer.HTML(c, status, "staff/domains", &p)
 }
 
 // domainFlash is the confirmation after a domain action (?done=…).

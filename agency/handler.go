@@ -4,7 +4,7 @@
 // Everything hangs off one Handler so that other files of the package (the
 // client-portal settings, branding, domains) reuse its pieces: requireStaff,
 // requireManager, requireOwner, staffOf, agencyOf, h.page, h.render and
-// h.staffView.
+// h.staffBase.
 package agency
 
 import (
@@ -83,8 +83,8 @@ func (h *Handler) page(f func(*gin.Context) error) gin.HandlerFunc {
 }
 
 // render answers a staff page with status 200.
-func (h *Handler) render(c *gin.Context, name string, v web.View) error {
-	return h.renderer.HTML(c, http.StatusOK, name, v)
+func (h *Handler) render(c *gin.Context, name string, p web.Page) error {
+	return h.renderer.HTML(c, http.StatusOK, name, p)
 }
 
 // redirect answers 303 See Other to path (after a form post).

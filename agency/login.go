@@ -19,6 +19,7 @@ import (
 
 // loginPage is the data of staff/login.
 type loginPage struct {
+	web.Base
 	Email string
 	Next  string
 	Error string
@@ -43,8 +44,8 @@ func (h *Handler) showLogin(c *gin.Context) error {
 
 func (h *Handler) renderLogin(c *gin.Context, status int, p loginPage) error {
 	l := h.localizer(c)
-	v := web.View{Title: l.T("staff.login.title"), Surface: web.SurfacePublic, Data: p}
-	return h.renderer.HTML(c, status, "staff/login", v)
+	p.Title, p.Surface = l.T("staff.login.title"), web.SurfacePublic
+	return h.renderer.HTML(c, status, "staff/login", &p)
 }
 
 // login checks an email and password through the gate. On an agency host it

@@ -97,6 +97,7 @@ type choice struct {
 
 // choosePage is the data of staff/login_choose.
 type choosePage struct {
+	web.Base
 	Choices []choice
 	Next    string
 }
@@ -136,9 +137,9 @@ func (h *Handler) showChoose(c *gin.Context) error {
 		return err
 	}
 	l := h.localizer(c)
-	v := web.View{Title: l.T("staff.choose.title"), Surface: web.SurfacePublic,
-		Data: choosePage{Choices: choices, Next: safeStaffNext(c.Query("next"))}}
-	return h.render(c, "staff/login_choose", v)
+	p := &choosePage{Choices: choices, Next: safeStaffNext(c.Query("next"))}
+	p.Title, p.Surface = l.T("staff.choose.title"), web.SurfacePublic
+	return h.render(c, "staff/login_choose", p)
 }
 
 // choose signs in to the chosen agency's account, re-checked now.

@@ -27,6 +27,7 @@ func (h *Handler) portalRoutes(ws, in *gin.RouterGroup) {
 
 // portalAccessPage is the data of staff/portal_access.
 type portalAccessPage struct {
+	workspacePage
 	Workspace *workspace.Workspace
 	Account   *auth.PortalAccount // nil until access was first saved
 	CanManage bool
@@ -103,15 +104,15 @@ func (h *Handler) portalPage(c *gin.Context, w *workspace.Workspace, form *porta
 
 // renderPortalAccess answers the section with status.
 func (h *Handler) renderPortalAccess(c *gin.Context, status int, p portalAccessPage, flashID string) error {
-	v := h.workspaceView(c, TabPortal, "access.section.title", p)
+	p.workspacePage = h.workspaceBase(c, TabPortal, "access.section.title")
 	if flashID != "" {
-		v.Flash = h.localizer(c).T(flashID)
+		p.Flash = h.localizer(c).T(flashID)
 	}
 	if p.Onboarding != "" {
 		// The page holds a password in clear: never kept by a cache.
 		c.Header("Cache-Control", "no-store")
 	}
-	return h.renderer.HTML(c, status, "staff/portal_access", v)
+	return h.renderer.HTML(c, status, "staff/portal_access", &p)
 }
 
 // sessionOf returns the request's staff session (set by requireStaff).

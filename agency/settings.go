@@ -12,14 +12,15 @@ import (
 	"workrate/locale"
 	"workrate/store"
 	"workrate/tenant"
+	"workrate/web"
 )
 
 // settingsPage is the data of staff/settings: the agency's name, default
 // language and service rates.
 type settingsPage struct {
+	web.Base
 	Name            string
 	DefaultLanguage string
-	Languages       []locale.Language
 	Errors          formErrors
 	Rates           []rateRow
 	NewRate         rateRow
@@ -44,7 +45,7 @@ func (h *Handler) settingsPage(c *gin.Context) (settingsPage, error) {
 	if err != nil {
 		return settingsPage{}, err
 	}
-	p := settingsPage{Name: a.Name, DefaultLanguage: a.DefaultLanguage, Languages: h.bundle.Languages(), Errors: formErrors{},
+	p := settingsPage{Name: a.Name, DefaultLanguage: a.DefaultLanguage, Errors: formErrors{},
 		NewRate:          rateRow{Currency: "EUR", Errors: formErrors{}},
 		RequireStaffTOTP: a.RequireStaffTOTP, IsOwner: staffOf(c).Role == auth.RoleOwner}
 	if len(rs) > 0 {
@@ -58,7 +59,8 @@ func (h *Handler) settingsPage(c *gin.Context) (settingsPage, error) {
 }
 
 func (h *Handler) renderSettings(c *gin.Context, status int, p settingsPage) error {
-	return h.renderer.HTML(c, status, "staff/settings", h.staffView(c, SectionSettings, "staff.settings.title", p))
+	p.Base = h.staffBase(c, SectionSettings, "staff.settings.title")
+	return h.renderer.HTML(c, status, "staff/settings", &p)
 }
 
 // showSettings shows the agency settings (owners and admins).

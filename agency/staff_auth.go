@@ -62,7 +62,7 @@ func (h *Handler) requireOwner(c *gin.Context) {
 	c.Next()
 }
 
-// Staff navigation sections, for staffView's active item.
+// Staff navigation sections, for staffBase's active item.
 const (
 	SectionWorkspaces = "workspaces"
 	SectionSettings   = "settings"
@@ -72,10 +72,10 @@ const (
 	SectionAccount    = "account"
 )
 
-// staffView starts the View of a signed-in staff page: staff surface, the
+// staffBase is the frame of a signed-in staff page: staff surface, the
 // navigation the viewer's role allows (section marks the active item) and a
 // localized title.
-func (h *Handler) staffView(c *gin.Context, section, titleID string, data any) web.View {
+func (h *Handler) staffBase(c *gin.Context, section, titleID string) web.Base {
 	l := h.localizer(c)
 	st := staffOf(c)
 	item := func(id, href, sec string) web.NavItem {
@@ -94,5 +94,5 @@ func (h *Handler) staffView(c *gin.Context, section, titleID string, data any) w
 		nav = append(nav, item("domains.nav", "/staff/settings/domains", SectionDomains))
 	}
 	nav = append(nav, item("staff.nav.account", "/staff/account", SectionAccount))
-	return web.View{Title: l.T(titleID), Surface: web.SurfaceStaff, L: l, Nav: nav, Data: data, Flash: flash(c, l)}
+	return web.Base{Title: l.T(titleID), Surface: web.SurfaceStaff, L: l, Nav: nav, Flash: flash(c, l)}
 }

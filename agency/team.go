@@ -9,10 +9,12 @@ import (
 
 	"workrate/auth"
 	"workrate/store"
+	"workrate/web"
 )
 
 // teamPage is the data of staff/team: the agency's staff and the add form.
 type teamPage struct {
+	web.Base
 	Staff  []auth.Staff
 	Me     string
 	Roles  []string
@@ -37,7 +39,8 @@ func (h *Handler) renderTeam(c *gin.Context, status int, p teamPage) error {
 	if p.Errors == nil {
 		p.Errors = formErrors{}
 	}
-	return h.renderer.HTML(c, status, "staff/team", h.staffView(c, SectionTeam, "staff.team.title", p))
+	p.Base = h.staffBase(c, SectionTeam, "staff.team.title")
+	return h.renderer.HTML(c, status, "staff/team", &p)
 }
 
 // showTeam lists the agency's staff (owners only).

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
+	"workrate/secondfactor"
 	"workrate/web"
 )
 
@@ -18,19 +19,6 @@ const (
 	staffCodePath      = "/staff/login/code"
 	staffTwoFactorPath = "/staff/account/two-factor"
 )
-
-// staffCodePage is the data of the code page (template portal/twofactor_code).
-type staffCodePage struct {
-	Next   string
-	Error  string
-	Action string
-}
-
-// staffRecoveryUsedPage tells how many recovery codes remain.
-type staffRecoveryUsedPage struct {
-	Remaining int
-	Next      string
-}
 
 // staffGate says where a signed-in staff member must go before path opens,
 // or "": a session waiting for its second factor reaches only the code page;
@@ -74,14 +62,14 @@ func staffSubject(st *auth.Staff) auth.TOTPSubject {
 
 // showStaffCode asks for the code of the staff member's authenticator.
 func (h *Handler) showStaffCode(c *gin.Context) error {
-	return h.renderStaffCode(c, http.StatusOK, staffCodePage{Next: safeStaffNext(c.Query("next"))})
+	return h.renderStaffCode(c, http.StatusOK, &secondfactor.CodePage{Next: safeStaffNext(c.Query("next"))})
 }
 
-func (h *Handler) renderStaffCode(c *gin.Context, status int, p staffCodePage) error {
+func (h *Handler) renderStaffCode(c *gin.Context, status int, p *secondfactor.CodePage) error {
 	p.Action = staffCodePath
 	c.Header("Cache-Control", "no-store")
-	v := web.View{Title: h.localizer(c).T("twofactor.code.title"), Surface: web.SurfaceStaff, Data: p}
-	return h.renderer.HTML(c, status, "portal/twofactor_code", v)
+	p.Title, p.Surface = h.localizer(c).T("twofactor.code.title"), web.SurfaceStaff
+	return h.renderer.HTML(c, status, "portal/twofactor_code", p)
 }
 
 // verifyStaffCode checks the second factor: throttled like passwords, each
@@ -89,7 +77,7 @@ func (h *Handler) renderStaffCode(c *gin.Context, status int, p staffCodePage) e
 func (h *Handler) verifyStaffCode(c *gin.Context) error {
 	st := staffOf(c)
 	l := h.localizer(c)
-	p := staffCodePage{Next: safeStaffNext(c.PostForm("next"))}
+	p := &secondfactor.CodePage{Next: safeStaffNext(c.PostForm("next"))}
 	if h.box == nil {
 		slog.ErrorContext(c, "staff two-factor sign-in cannot complete: WORKRATE_SECRET_KEY is not set", "staff", st.ID)
 		p.Error = l.T("twofactor.unavailable")
@@ -125,9 +113,9 @@ func (h *Handler) verifyStaffCode(c *gin.Context) error {
 			return err
 		}
 		c.Header("Cache-Control", "no-store")
-		v := web.View{Title: l.T("twofactor.recovery_used.title"), Surface: web.SurfaceStaff,
-			Data: staffRecoveryUsedPage{Remaining: n, Next: p.Next}}
-		return h.renderer.HTML(c, http.StatusOK, "portal/twofactor_recovery_used", v)
+		used := &secondfactor.RecoveryUsedPage{Remaining: n, Next: p.Next}
+		used.Title, used.Surface = l.T("twofactor.recovery_used.title"), web.SurfaceStaff
+		return h.renderer.HTML(c, http.StatusOK, "portal/twofactor_recovery_used", used)
 	}
 	return redirect(c, p.Next)
 }

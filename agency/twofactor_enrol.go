@@ -18,13 +18,13 @@ func (h *Handler) twoFactorPages() *secondfactor.Pages {
 			return secondfactor.Account{Subject: staffSubject(st), Holder: staffHolder(st), Asker: h.asker(c, st.Email, st.AgencyID),
 				Email: st.Email, Enabled: st.TOTPEnabled, Required: required, Begin: required}
 		},
-		Render: func(c *gin.Context, status int, p secondfactor.Page) error {
-			v := h.staffView(c, SectionAccount, "twofactor.title", p)
+		Render: func(c *gin.Context, status int, p *secondfactor.Page) error {
+			p.Base = h.staffBase(c, SectionAccount, "twofactor.title")
 			if p.Required && !p.Enabled {
-				v.Nav = nil // nothing else opens before the enrolment
-				v.Flash = h.localizer(c).T("twofactor.staff.required_notice")
+				p.Nav = nil // nothing else opens before the enrolment
+				p.Flash = h.localizer(c).T("twofactor.staff.required_notice")
 			}
-			return h.renderer.HTML(c, status, "portal/twofactor", v)
+			return h.renderer.HTML(c, status, "portal/twofactor", p)
 		},
 	}
 }

@@ -9,6 +9,12 @@ import (
 // activityLimit is how many timeline entries the page shows.
 const activityLimit = 100
 
+// activityPage is the data of staff/ws_activity: the workspace's activity.
+type activityPage struct {
+	workspacePage
+	Items []workspace.Activity
+}
+
 // showActivity shows the workspace's timeline, newest first, internal
 // entries marked.
 func (h *Handler) showActivity(c *gin.Context) error {
@@ -19,5 +25,5 @@ func (h *Handler) showActivity(c *gin.Context) error {
 	if items == nil {
 		items = []workspace.Activity{}
 	}
-	return h.render(c, "staff/ws_activity", h.workspaceView(c, TabActivity, "staff.activity.title", items))
+	return h.render(c, "staff/ws_activity", &activityPage{workspacePage: h.workspaceBase(c, TabActivity, "staff.activity.title"), Items: items})
 }

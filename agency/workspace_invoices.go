@@ -17,6 +17,7 @@ import (
 
 // invoicesPage is the data of staff/ws_invoices.
 type invoicesPage struct {
+	workspacePage
 	Invoices []workspace.Invoice
 	Today    string
 	NextURL  string
@@ -45,8 +46,15 @@ type lineRow struct {
 	UnitPrice   string
 }
 
+// invoiceNewPage is the data of staff/ws_invoice_new: the new invoice's form.
+type invoiceNewPage struct {
+	workspacePage
+	Form invoiceForm
+}
+
 // invoicePage is the data of staff/ws_invoice: an invoice and its edit form.
 type invoicePage struct {
+	workspacePage
 	Invoice *workspace.Invoice
 	Today   string
 	Form    invoiceForm
@@ -74,7 +82,8 @@ func (h *Handler) showInvoices(c *gin.Context) error {
 	if cursor != "" {
 		p.FirstURL = "/staff/workspaces/" + ws.ID + "/invoices"
 	}
-	return h.render(c, "staff/ws_invoices", h.workspaceView(c, TabInvoices, "staff.invoices.title", p))
+	p.workspacePage = h.workspaceBase(c, TabInvoices, "staff.invoices.title")
+	return h.render(c, "staff/ws_invoices", &p)
 }
 
 func (h *Handler) renderNewInvoice(c *gin.Context, status int, f invoiceForm) error {
@@ -83,7 +92,7 @@ func (h *Handler) renderNewInvoice(c *gin.Context, status int, f invoiceForm) er
 	if f.Errors == nil {
 		f.Errors = formErrors{}
 	}
-	return h.renderer.HTML(c, status, "staff/ws_invoice_new", h.workspaceView(c, TabInvoices, "staff.invoices.new", f))
+	return h.renderer.HTML(c, status, "staff/ws_invoice_new", &invoiceNewPage{workspacePage: h.workspaceBase(c, TabInvoices, "staff.invoices.new"), Form: f})
 }
 
 func padLines(ls []lineRow) []lineRow {
@@ -180,9 +189,9 @@ func (h *Handler) renderInvoice(c *gin.Context, status int, f *invoiceForm) erro
 	if f.Errors == nil {
 		f.Errors = formErrors{}
 	}
-	v := h.workspaceView(c, TabInvoices, "staff.invoices.title", invoicePage{Invoice: inv, Today: workspace.Today(), Form: *f})
-	v.Title = inv.Number + " · " + workspaceOf(c).Name
-	return h.renderer.HTML(c, status, "staff/ws_invoice", v)
+	p := &invoicePage{workspacePage: h.workspaceBase(c, TabInvoices, "staff.invoices.title"), Invoice: inv, Today: workspace.Today(), Form: *f}
+	p.Title = inv.Number + " · " + workspaceOf(c).Name
+	return h.renderer.HTML(c, status, "staff/ws_invoice", p)
 }
 
 // showInvoice shows an invoice with its lines and its edit form.

@@ -6,12 +6,14 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/web"
 	"workrate/workspace"
 )
 
 // workspacesPage is the data of staff/workspaces: one page of the agency's
 // client workspaces, optionally searched by name.
 type workspacesPage struct {
+	web.Base
 	Query    string
 	Items    []workspace.Workspace
 	NextURL  string // the next page, "" on the last
@@ -53,12 +55,19 @@ func (h *Handler) showWorkspaces(c *gin.Context) error {
 	if cursor != "" {
 		p.FirstURL = "/staff/workspaces?" + url.Values{"q": {q}}.Encode()
 	}
-	return h.render(c, "staff/workspaces", h.staffView(c, SectionWorkspaces, "staff.workspaces.title", p))
+	p.Base = h.staffBase(c, SectionWorkspaces, "staff.workspaces.title")
+	return h.render(c, "staff/workspaces", &p)
+}
+
+// workspaceNewPage is the data of staff/workspace_new.
+type workspaceNewPage struct {
+	web.Base
+	Form workspaceForm
 }
 
 // showNewWorkspace shows the form to create a workspace.
 func (h *Handler) showNewWorkspace(c *gin.Context) error {
-	return h.render(c, "staff/workspace_new", h.staffView(c, SectionWorkspaces, "staff.workspaces.new", workspaceForm{Errors: formErrors{}}))
+	return h.render(c, "staff/workspace_new", &workspaceNewPage{Base: h.staffBase(c, SectionWorkspaces, "staff.workspaces.new"), Form: workspaceForm{Errors: formErrors{}}})
 }
 
 // createWorkspace creates a workspace and opens it.
@@ -67,7 +76,7 @@ func (h *Handler) createWorkspace(c *gin.Context) error {
 	ws, err := h.work.CreateWorkspace(c, agencyOf(c).ID, actorOf(c), workspace.WorkspaceInput{Name: f.Name, ContactEmail: f.ContactEmail})
 	if errs, ok := formErrorsOf(h.localizer(c), err); ok {
 		f.Errors = errs
-		return h.renderer.HTML(c, http.StatusUnprocessableEntity, "staff/workspace_new", h.staffView(c, SectionWorkspaces, "staff.workspaces.new", f))
+		return h.renderer.HTML(c, http.StatusUnprocessableEntity, "staff/workspace_new", &workspaceNewPage{Base: h.staffBase(c, SectionWorkspaces, "staff.workspaces.new"), Form: f})
 	}
 	if err != nil {
 		return err

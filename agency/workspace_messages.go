@@ -12,6 +12,7 @@ import (
 // messagesPage is the data of staff/ws_messages: a page of the thread,
 // oldest to newest, with a link to older posts.
 type messagesPage struct {
+	workspacePage
 	Messages []workspace.Message
 	OlderURL string
 	NewerURL string // back to the latest posts, when looking at older ones
@@ -40,7 +41,8 @@ func (h *Handler) renderMessages(c *gin.Context, status int, body string, errs f
 	if p.Errors == nil {
 		p.Errors = formErrors{}
 	}
-	return h.renderer.HTML(c, status, "staff/ws_messages", h.workspaceView(c, TabMessages, "staff.messages.title", p))
+	p.workspacePage = h.workspaceBase(c, TabMessages, "staff.messages.title")
+	return h.renderer.HTML(c, status, "staff/ws_messages", &p)
 }
 
 // showMessages shows the workspace's thread, newest at the bottom.

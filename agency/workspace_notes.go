@@ -19,6 +19,7 @@ type noteForm struct {
 
 // notesPage is the data of staff/ws_notes.
 type notesPage struct {
+	workspacePage
 	Notes []workspace.Note
 	New   noteForm
 	// Edit is the note whose edit failed, shown open with its messages.
@@ -37,7 +38,8 @@ func (h *Handler) renderNotes(c *gin.Context, status int, p notesPage) error {
 	if p.Edit.Errors == nil {
 		p.Edit.Errors = formErrors{}
 	}
-	return h.renderer.HTML(c, status, "staff/ws_notes", h.workspaceView(c, TabNotes, "staff.notes.title", p))
+	p.workspacePage = h.workspaceBase(c, TabNotes, "staff.notes.title")
+	return h.renderer.HTML(c, status, "staff/ws_notes", &p)
 }
 
 // showNotes lists the workspace's CRM notes.

@@ -47,7 +47,7 @@ func actorOf(c *gin.Context) workspace.Actor {
 	return workspace.Actor{Kind: workspace.ActorSystem}
 }
 
-// Workspace tabs, for workspaceView's active tab.
+// Workspace tabs, for workspaceBase's active tab.
 const (
 	TabTasks    = "tasks"
 	TabMessages = "messages"
@@ -59,24 +59,23 @@ const (
 	TabPortal   = "portal" // the Client Portal section (built in its own files)
 )
 
-// WorkspacePage is the Data of every page inside a workspace: the workspace,
-// the active tab, whether the viewer may manage portal access, and the
-// page's own data in Page. Templates start with
-// {{template "staff_workspace_head" .}}.
-type WorkspacePage struct {
+// workspacePage is the frame every page inside a workspace embeds: the staff
+// frame, the workspace, the active tab and whether the viewer may manage
+// portal access. Templates start with {{template "staff_workspace_head" .}}.
+type workspacePage struct {
+	web.Base
 	WS      *workspace.Workspace
 	Tab     string
 	Manager bool
-	Page    any
 }
 
-// workspaceView starts the View of a page inside the request's workspace.
-func (h *Handler) workspaceView(c *gin.Context, tab, titleID string, page any) web.View {
+// workspaceBase is the frame of a page inside the request's workspace.
+func (h *Handler) workspaceBase(c *gin.Context, tab, titleID string) workspacePage {
 	st := staffOf(c)
 	ws := workspaceOf(c)
-	v := h.staffView(c, SectionWorkspaces, titleID, WorkspacePage{WS: ws, Tab: tab, Manager: st != nil && st.CanManage(), Page: page})
-	v.Title = v.Title + " · " + ws.Name
-	return v
+	p := workspacePage{Base: h.staffBase(c, SectionWorkspaces, titleID), WS: ws, Tab: tab, Manager: st != nil && st.CanManage()}
+	p.Title = p.Title + " · " + ws.Name
+	return p
 }
 
 // fieldMessage localizes a validation error of the workspace store.

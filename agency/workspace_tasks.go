@@ -35,6 +35,7 @@ type taskCard struct {
 
 // boardPage is the data of staff/ws_tasks.
 type boardPage struct {
+	workspacePage
 	Columns  []boardColumn
 	Statuses []string
 	Staff    []auth.Staff
@@ -43,6 +44,7 @@ type boardPage struct {
 
 // taskPage is the data of staff/ws_task: one task's edit form.
 type taskPage struct {
+	workspacePage
 	Form     taskForm
 	Statuses []string
 	Staff    []auth.Staff
@@ -77,7 +79,8 @@ func (h *Handler) renderBoard(c *gin.Context, status int, form taskForm) error {
 	if p.New.Errors == nil {
 		p.New.Errors = formErrors{}
 	}
-	return h.renderer.HTML(c, status, "staff/ws_tasks", h.workspaceView(c, TabTasks, "staff.tasks.title", p))
+	p.workspacePage = h.workspaceBase(c, TabTasks, "staff.tasks.title")
+	return h.renderer.HTML(c, status, "staff/ws_tasks", &p)
 }
 
 // showBoard shows the workspace's task board.
@@ -111,8 +114,8 @@ func (h *Handler) renderTask(c *gin.Context, status int, f taskForm) error {
 	if f.Errors == nil {
 		f.Errors = formErrors{}
 	}
-	p := taskPage{Form: f, Statuses: workspace.TaskStatuses(), Staff: staff}
-	return h.renderer.HTML(c, status, "staff/ws_task", h.workspaceView(c, TabTasks, "staff.tasks.edit", p))
+	p := &taskPage{workspacePage: h.workspaceBase(c, TabTasks, "staff.tasks.edit"), Form: f, Statuses: workspace.TaskStatuses(), Staff: staff}
+	return h.renderer.HTML(c, status, "staff/ws_task", p)
 }
 
 // showTask shows one task's edit form.

@@ -11,6 +11,7 @@ import (
 
 // ticketsPage is the data of staff/ws_tickets: one page of tickets of a status.
 type ticketsPage struct {
+	workspacePage
 	Status   string // "" for all
 	Statuses []string
 	Tickets  []workspace.Ticket
@@ -29,6 +30,7 @@ type ticketForm struct {
 
 // ticketPage is the data of staff/ws_ticket: a ticket and its comments.
 type ticketPage struct {
+	workspacePage
 	Ticket     *workspace.Ticket
 	Comments   []workspace.Comment
 	Statuses   []string
@@ -61,7 +63,8 @@ func (h *Handler) showTickets(c *gin.Context) error {
 	if cursor != "" {
 		p.FirstURL = base + url.Values{"status": {status}}.Encode()
 	}
-	return h.render(c, "staff/ws_tickets", h.workspaceView(c, TabTickets, "staff.tickets.title", p))
+	p.workspacePage = h.workspaceBase(c, TabTickets, "staff.tickets.title")
+	return h.render(c, "staff/ws_tickets", &p)
 }
 
 func contains(list []string, s string) bool {
@@ -73,10 +76,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// ticketNewPage is the data of staff/ws_ticket_new: the new ticket's form.
+type ticketNewPage struct {
+	workspacePage
+	Form ticketForm
+}
+
 // showNewTicket shows the form to open a ticket.
 func (h *Handler) showNewTicket(c *gin.Context) error {
 	f := ticketForm{Priority: workspace.PriorityNormal, Priorities: workspace.TicketPriorities(), Errors: formErrors{}}
-	return h.render(c, "staff/ws_ticket_new", h.workspaceView(c, TabTickets, "staff.tickets.new", f))
+	return h.render(c, "staff/ws_ticket_new", &ticketNewPage{workspacePage: h.workspaceBase(c, TabTickets, "staff.tickets.new"), Form: f})
 }
 
 // createTicket opens a ticket with the next number of the workspace.
@@ -85,7 +94,7 @@ func (h *Handler) createTicket(c *gin.Context) error {
 	t, err := h.work.CreateTicket(c, staffScope(c), actorOf(c), workspace.TicketInput{Subject: f.Subject, Body: f.Body, Priority: f.Priority})
 	if errs, ok := formErrorsOf(h.localizer(c), err); ok {
 		f.Errors = errs
-		return h.renderer.HTML(c, http.StatusUnprocessableEntity, "staff/ws_ticket_new", h.workspaceView(c, TabTickets, "staff.tickets.new", f))
+		return h.renderer.HTML(c, http.StatusUnprocessableEntity, "staff/ws_ticket_new", &ticketNewPage{workspacePage: h.workspaceBase(c, TabTickets, "staff.tickets.new"), Form: f})
 	}
 	if err != nil {
 		return err
@@ -108,9 +117,9 @@ func (h *Handler) renderTicket(c *gin.Context, status int, p ticketPage) error {
 	if p.Errors == nil {
 		p.Errors = formErrors{}
 	}
-	v := h.workspaceView(c, TabTickets, "staff.tickets.title", p)
-	v.Title = "#" + itoa64(int64(t.Number)) + " " + t.Subject + " · " + workspaceOf(c).Name
-	return h.renderer.HTML(c, status, "staff/ws_ticket", v)
+	p.workspacePage = h.workspaceBase(c, TabTickets, "staff.tickets.title")
+	p.Title = "#" + itoa64(int64(t.Number)) + " " + t.Subject + " · " + workspaceOf(c).Name
+	return h.renderer.HTML(c, status, "staff/ws_ticket", &p)
 }
 
 // showTicket shows a ticket, its comments and the forms to act on it.

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/tenant"
+	"workrate/web"
 )
 
 // agencyRow is one agency as the list shows it.
@@ -23,6 +24,7 @@ type agencyForm struct {
 
 // agenciesPage is the data of operator/agencies.
 type agenciesPage struct {
+	web.Base
 	Agencies []agencyRow
 	Pager    pager
 	Form     agencyForm
@@ -47,5 +49,5 @@ func (h *Handler) renderAgencies(c *gin.Context, status int, form agencyForm) er
 	for i, a := range as {
 		rows[i] = agencyRow{Agency: a, Host: h.resolver.AgencyHost(a.Slug), Domains: h.resolver.CustomDomains(a.ID)}
 	}
-	return h.render(c, status, "operator/agencies", "operator.agencies.title", agenciesPage{Agencies: rows, Pager: newPager(page, more), Form: form})
+	return h.renderer.HTML(c, status, "operator/agencies", &agenciesPage{Base: h.base(c, "operator/agencies", "operator.agencies.title"), Agencies: rows, Pager: newPager(page, more), Form: form})
 }

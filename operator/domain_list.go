@@ -19,6 +19,7 @@ type domainRow struct {
 
 // domainsPage is the data of operator/domains.
 type domainsPage struct {
+	web.Base
 	Domains []domainRow
 	Pager   pager
 	Target  string
@@ -44,5 +45,5 @@ func (h *Handler) showDomains(c *gin.Context) error {
 			rows[i].AgencyName, rows[i].AgencyActive = s.Agency.Name, s.Agency.Active()
 		}
 	}
-	return h.render(c, http.StatusOK, "operator/domains", "operator.domains.title", domainsPage{Domains: rows, Pager: newPager(page, more), Target: h.domains.CNAMETarget()})
+	return h.renderer.HTML(c, http.StatusOK, "operator/domains", &domainsPage{Base: h.base(c, "operator/domains", "operator.domains.title"), Domains: rows, Pager: newPager(page, more), Target: h.domains.CNAMETarget()})
 }

@@ -87,14 +87,15 @@ func (h *Handler) localizer(c *gin.Context) *locale.Localizer {
 	return h.bundle.Localizer("en")
 }
 
-// render shows a signed-in console page with the console's navigation.
-func (h *Handler) render(c *gin.Context, status int, page, titleID string, data any) error {
+// base is the frame of a signed-in console page: the console's navigation,
+// page marking the active item, and the notice of what was just done.
+func (h *Handler) base(c *gin.Context, page, titleID string) web.Base {
 	l := h.localizer(c)
-	v := web.View{Title: l.T(titleID), Surface: web.SurfaceOperator, Data: data, Nav: h.nav(c, page)}
+	v := web.Base{Title: l.T(titleID), Surface: web.SurfaceOperator, Nav: h.nav(c, page)}
 	if id, ok := notices[c.Query("done")]; ok {
 		v.Flash = l.T(id)
 	}
-	return h.renderer.HTML(c, status, page, v)
+	return v
 }
 
 // nav is the console's navigation; page marks the active item.

@@ -19,6 +19,7 @@ import (
 
 // loginPage is the data of operator/login.
 type loginPage struct {
+	web.Base
 	Email string
 	Next  string
 	Error string
@@ -51,7 +52,8 @@ func (h *Handler) loginBusy(c *gin.Context, form loginPage) error {
 
 func (h *Handler) renderLogin(c *gin.Context, status int, p loginPage) error {
 	l := h.localizer(c)
-	return h.renderer.HTML(c, status, "operator/login", web.View{Title: l.T("operator.login.title"), Surface: web.SurfacePublic, Data: p})
+	p.Title, p.Surface = l.T("operator.login.title"), web.SurfacePublic
+	return h.renderer.HTML(c, status, "operator/login", &p)
 }
 
 // login checks an operator's email and password through the gate. Every

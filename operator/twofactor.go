@@ -22,13 +22,6 @@ const (
 	twoFactorPath = "/operator/two-factor"
 )
 
-// codePage is the data of the code page (template portal/twofactor_code).
-type codePage struct {
-	Next   string
-	Error  string
-	Action string
-}
-
 // subject names an operator for the two-factor store.
 func subject(op *auth.Operator) auth.TOTPSubject {
 	return auth.TOTPSubject{Kind: auth.KindOperator, ID: op.ID}
@@ -54,14 +47,14 @@ func (h *Handler) operatorGate(op *auth.Operator, sess *auth.Session, path strin
 
 // showCode asks an operator whose password was right for their code.
 func (h *Handler) showCode(c *gin.Context) error {
-	return h.renderCode(c, http.StatusOK, codePage{Next: safeNext(c.Query("next"))})
+	return h.renderCode(c, http.StatusOK, &secondfactor.CodePage{Next: safeNext(c.Query("next"))})
 }
 
-func (h *Handler) renderCode(c *gin.Context, status int, p codePage) error {
+func (h *Handler) renderCode(c *gin.Context, status int, p *secondfactor.CodePage) error {
 	p.Action = codePath
 	c.Header("Cache-Control", "no-store")
-	v := web.View{Title: h.localizer(c).T("twofactor.code.title"), Surface: web.SurfaceOperator, Data: p}
-	return h.renderer.HTML(c, status, "portal/twofactor_code", v)
+	p.Title, p.Surface = h.localizer(c).T("twofactor.code.title"), web.SurfaceOperator
+	return h.renderer.HTML(c, status, "portal/twofactor_code", p)
 }
 
 // verifyCode checks the second factor through the gate; a right code starts
@@ -69,7 +62,7 @@ func (h *Handler) renderCode(c *gin.Context, status int, p codePage) error {
 func (h *Handler) verifyCode(c *gin.Context) error {
 	op, sess := operatorOf(c), sessionOf(c)
 	l := h.localizer(c)
-	p := codePage{Next: safeNext(c.PostForm("next"))}
+	p := &secondfactor.CodePage{Next: safeNext(c.PostForm("next"))}
 	asker := auth.Asker{Kind: auth.KindOperator, Email: op.Email, IP: c.ClientIP(), Host: sess.Host}
 	_, err := h.gate.SecondFactor(c, asker, auth.Holder{ID: op.ID}, subject(op), c.PostForm("code"))
 	var throttled *auth.ThrottledError
@@ -152,15 +145,15 @@ func (h *Handler) twoFactorPages() *secondfactor.Pages {
 				Asker: auth.Asker{Kind: auth.KindOperator, Email: op.Email, IP: c.ClientIP(), Host: sess.Host},
 				Email: op.Email, Enabled: op.TOTPEnabled, Required: h.requireTwoFactor, Begin: h.requireTwoFactor}
 		},
-		Render: func(c *gin.Context, status int, p secondfactor.Page) error {
+		Render: func(c *gin.Context, status int, p *secondfactor.Page) error {
 			l := h.localizer(c)
-			v := web.View{Title: l.T("twofactor.title"), Surface: web.SurfaceOperator, Data: p}
+			p.Title, p.Surface = l.T("twofactor.title"), web.SurfaceOperator
 			if !p.Required || p.Enabled {
-				v.Nav = h.nav(c, twoFactorPath)
+				p.Nav = h.nav(c, twoFactorPath)
 			} else {
-				v.Flash = l.T("twofactor.operator.required_notice")
+				p.Flash = l.T("twofactor.operator.required_notice")
 			}
-			return h.renderer.HTML(c, status, "portal/twofactor", v)
+			return h.renderer.HTML(c, status, "portal/twofactor", p)
 		},
 	}
 }

@@ -17,6 +17,7 @@ const dashboardItems = 10
 // dashboardPage is the client's overview. Every part is filled only when its
 // tool is enabled: with Invoices off there is no invoice, amount or count.
 type dashboardPage struct {
+	web.Base
 	Tasks        bool
 	Tickets      bool
 	Invoices     bool
@@ -39,22 +40,22 @@ func (h *Handler) showDashboard(c *gin.Context) error {
 	cl := clientOf(c)
 	l := web.LocalizerOf(c)
 	today := workspace.Today()
-	v := h.view(c, l.T("portal.dashboard.title"), nil)
+	v := h.base(c, l.T("portal.dashboard.title"))
 	variant := cl.Account.Tools + "|" + v.Lang + "|" + today
 	if html, ok := h.dashboards.get(cl.Workspace.ID, cl.Workspace.DataVersion, variant); ok {
 		v.Content = html
-		return h.Renderer.HTML(c, http.StatusOK, dashboardPageName, v)
+		return h.Renderer.HTML(c, http.StatusOK, dashboardPageName, &dashboardPage{Base: v})
 	}
 	p, err := h.dashboard(c, cl, today)
 	if err != nil {
 		return err
 	}
-	v.Data = p
-	if v.Content, err = h.Renderer.Content(c, dashboardPageName, v); err != nil {
+	p.Base = v
+	if p.Content, err = h.Renderer.Content(c, dashboardPageName, &p); err != nil {
 		return err
 	}
-	h.dashboards.put(cl.Workspace.ID, cl.Workspace.DataVersion, variant, v.Content)
-	return h.Renderer.HTML(c, http.StatusOK, dashboardPageName, v)
+	h.dashboards.put(cl.Workspace.ID, cl.Workspace.DataVersion, variant, p.Content)
+	return h.Renderer.HTML(c, http.StatusOK, dashboardPageName, &p)
 }
 
 const dashboardPageName = "portal/dashboard"

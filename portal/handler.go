@@ -61,14 +61,10 @@ func New(d Deps) *Handler {
 	return h
 }
 
-// render fills the portal's frame (surface, nav, viewer, preview) and renders page.
-func (h *Handler) render(c *gin.Context, status int, page, title string, data any) error {
-	return h.Renderer.HTML(c, status, page, h.view(c, title, data))
-}
-
-// view is the portal's frame around data.
-func (h *Handler) view(c *gin.Context, title string, data any) web.View {
-	v := web.View{Surface: web.SurfacePublic, Data: data}
+// base is the portal's frame of a page titled title: surface, nav, viewer
+// and preview.
+func (h *Handler) base(c *gin.Context, title string) web.Base {
+	v := web.Base{Surface: web.SurfacePublic}
 	if cl := clientOf(c); cl != nil {
 		v.Surface = web.SurfacePortal
 		v.Nav = h.nav(c, cl)

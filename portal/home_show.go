@@ -9,6 +9,11 @@ import (
 	"workrate/workspace"
 )
 
+// emptyPage says nothing is shared yet: the frame alone.
+type emptyPage struct {
+	web.Base
+}
+
 // showHome is the portal's first page: the dashboard when enabled, else the
 // first enabled tool, else a page saying nothing is shared yet.
 func (h *Handler) showHome(c *gin.Context) error {
@@ -20,5 +25,5 @@ func (h *Handler) showHome(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, toolPath(tools[0]))
 		return nil
 	}
-	return h.render(c, http.StatusOK, "portal/empty", web.LocalizerOf(c).T("portal.empty.title"), nil)
+	return h.Renderer.HTML(c, http.StatusOK, "portal/empty", &emptyPage{Base: h.base(c, web.LocalizerOf(c).T("portal.empty.title"))})
 }

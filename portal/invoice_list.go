@@ -11,6 +11,7 @@ import (
 
 // invoicesPage is the client's invoice history (drafts never).
 type invoicesPage struct {
+	web.Base
 	Invoices []workspace.Invoice
 	Next     string
 	Today    string
@@ -24,5 +25,6 @@ func (h *Handler) showInvoices(c *gin.Context) error {
 		return listError(err)
 	}
 	p := invoicesPage{Invoices: page.Items, Next: page.Next, Today: workspace.Today()}
-	return h.render(c, http.StatusOK, "portal/invoices", web.LocalizerOf(c).T("nav.invoices"), p)
+	p.Base = h.base(c, web.LocalizerOf(c).T("nav.invoices"))
+	return h.Renderer.HTML(c, http.StatusOK, "portal/invoices", &p)
 }

@@ -11,6 +11,7 @@ import (
 
 // invoicePage is one invoice with its lines.
 type invoicePage struct {
+	web.Base
 	Invoice *workspace.Invoice
 	Lines   []workspace.InvoiceLine
 	Today   string
@@ -26,5 +27,6 @@ func (h *Handler) showInvoice(c *gin.Context) error {
 	}
 	title := web.LocalizerOf(c).T("portal.invoice.title", "Number", inv.Number)
 	p := invoicePage{Invoice: inv, Lines: inv.Lines, Today: workspace.Today()}
-	return h.render(c, http.StatusOK, "portal/invoice", title, p)
+	p.Base = h.base(c, title)
+	return h.Renderer.HTML(c, http.StatusOK, "portal/invoice", &p)
 }

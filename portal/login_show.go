@@ -11,6 +11,7 @@ import (
 
 // loginPage is the data of the sign-in page.
 type loginPage struct {
+	web.Base
 	Email      string
 	Next       string
 	Error      string
@@ -34,7 +35,8 @@ func (h *Handler) renderLogin(c *gin.Context, status int, p loginPage) error {
 	if t := tenant.FromContext(c); t.Kind == tenant.AgencyHost && t.Site != nil {
 		p.AgencyName = t.Site.Agency.Name
 	}
-	return h.render(c, status, "portal/login", web.LocalizerOf(c).T("portal.login.title"), p)
+	p.Base = h.base(c, web.LocalizerOf(c).T("portal.login.title"))
+	return h.Renderer.HTML(c, status, "portal/login", &p)
 }
 
 // safeNext keeps a same-host path to return to after signing in, or "".

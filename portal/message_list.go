@@ -11,6 +11,7 @@ import (
 
 // messagesPage is the workspace's thread and the reply form.
 type messagesPage struct {
+	web.Base
 	Messages []workspace.Message
 	Older    string // cursor of older messages
 	Body     string
@@ -29,5 +30,6 @@ func (h *Handler) renderMessages(c *gin.Context, status int, body string, errs m
 		return listError(err)
 	}
 	p := messagesPage{Messages: page.Items, Older: page.Next, Body: body, Errors: errs}
-	return h.render(c, status, "portal/messages", web.LocalizerOf(c).T("nav.messages"), p)
+	p.Base = h.base(c, web.LocalizerOf(c).T("nav.messages"))
+	return h.Renderer.HTML(c, status, "portal/messages", &p)
 }

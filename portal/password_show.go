@@ -12,6 +12,7 @@ import (
 // passwordPage is the data of the password page: the first-login change of
 // the temporary password, or a later change of the client's own.
 type passwordPage struct {
+	web.Base
 	First     bool
 	MinLength int
 	Errors    map[string]string
@@ -25,16 +26,16 @@ func (h *Handler) showPassword(c *gin.Context) error {
 
 func (h *Handler) renderPassword(c *gin.Context, status int, errs map[string]string, flash string) error {
 	cl := clientOf(c)
-	p := passwordPage{First: cl.Account.MustChangePassword, MinLength: auth.MinPasswordLength, Errors: errs,
+	p := &passwordPage{First: cl.Account.MustChangePassword, MinLength: auth.MinPasswordLength, Errors: errs,
 		TwoFactor: cl.Account.TOTPMode != auth.TOTPOff || cl.Account.TOTPEnabled}
 	l := web.LocalizerOf(c)
 	title := l.T("portal.password.title")
 	if p.First {
 		title = l.T("portal.password.first_title")
 	}
-	v := web.View{Surface: web.SurfacePortal, Data: p, Flash: flash, Preview: cl.Preview, Title: title}
+	p.Base = web.Base{Surface: web.SurfacePortal, Flash: flash, Preview: cl.Preview, Title: title}
 	if !p.First {
-		v.Nav = h.nav(c, cl)
+		p.Nav = h.nav(c, cl)
 	}
-	return h.Renderer.HTML(c, status, "portal/password", v)
+	return h.Renderer.HTML(c, status, "portal/password", p)
 }

@@ -47,9 +47,9 @@ func BenchmarkRenderDashboard(b *testing.B) {
 	for b.Loop() {
 		c, _ := gin.CreateTestContext(httptest.NewRecorder())
 		c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
-		v := web.View{Surface: web.SurfacePortal, Title: "Dashboard", L: l, Lang: "de", Nav: nav, Brand: branding.Brand{Name: "Acme"},
-			Viewer: &web.Viewer{Name: "Bakery", Kind: auth.KindClient}, Data: p}
-		if err := r.HTML(c, http.StatusOK, "portal/dashboard", v); err != nil {
+		p.Base = web.Base{Surface: web.SurfacePortal, Title: "Dashboard", L: l, Lang: "de", Nav: nav, Brand: branding.Brand{Name: "Acme"},
+			Viewer: &web.Viewer{Name: "Bakery", Kind: auth.KindClient}}
+		if err := r.HTML(c, http.StatusOK, "portal/dashboard", &p); err != nil {
 			b.Fatal(err)
 		}
 	}

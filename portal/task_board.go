@@ -15,6 +15,12 @@ type boardColumn struct {
 	Tasks  []workspace.Task
 }
 
+// tasksPage is the read-only task board, one column per status.
+type tasksPage struct {
+	web.Base
+	Columns []boardColumn
+}
+
 // showTasks shows the workspace's board: columns and cards, nothing that edits.
 func (h *Handler) showTasks(c *gin.Context) error {
 	cl := clientOf(c)
@@ -22,7 +28,7 @@ func (h *Handler) showTasks(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var cols []boardColumn
+	p := tasksPage{Base: h.base(c, web.LocalizerOf(c).T("nav.tasks"))}
 	for _, st := range workspace.TaskStatuses() {
 		col := boardColumn{Status: st}
 		for _, t := range tasks {
@@ -30,7 +36,7 @@ func (h *Handler) showTasks(c *gin.Context) error {
 				col.Tasks = append(col.Tasks, t)
 			}
 		}
-		cols = append(cols, col)
+		p.Columns = append(p.Columns, col)
 	}
-	return h.render(c, http.StatusOK, "portal/tasks", web.LocalizerOf(c).T("nav.tasks"), cols)
+	return h.Renderer.HTML(c, http.StatusOK, "portal/tasks", &p)
 }

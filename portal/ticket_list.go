@@ -11,6 +11,7 @@ import (
 
 // ticketsPage is the list of the client's tickets and the new-request form.
 type ticketsPage struct {
+	web.Base
 	Tickets    []workspace.Ticket
 	Next       string
 	Priorities []string
@@ -37,5 +38,6 @@ func (h *Handler) renderTickets(c *gin.Context, status int, form ticketForm, err
 		return listError(err)
 	}
 	p := ticketsPage{Tickets: page.Items, Next: page.Next, Priorities: workspace.TicketPriorities(), Form: form, Errors: errs}
-	return h.render(c, status, "portal/tickets", web.LocalizerOf(c).T("nav.tickets"), p)
+	p.Base = h.base(c, web.LocalizerOf(c).T("nav.tickets"))
+	return h.Renderer.HTML(c, status, "portal/tickets", &p)
 }

@@ -5,11 +5,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/web"
 	"workrate/workspace"
 )
 
 // ticketPage is one ticket with its public replies and the reply form.
 type ticketPage struct {
+	web.Base
 	Ticket   *workspace.Ticket
 	Comments []workspace.Comment
 	Body     string
@@ -31,5 +33,5 @@ func (h *Handler) renderTicket(c *gin.Context, status int, body string, errs map
 	if err != nil {
 		return err
 	}
-	return h.render(c, status, "portal/ticket", t.Subject, ticketPage{Ticket: t, Comments: cs, Body: body, Errors: errs})
+	return h.Renderer.HTML(c, status, "portal/ticket", &ticketPage{Base: h.base(c, t.Subject), Ticket: t, Comments: cs, Body: body, Errors: errs})
 }

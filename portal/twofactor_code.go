@@ -10,24 +10,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
+	"workrate/secondfactor"
 	"workrate/web"
 )
 
 // codePath is the page that asks for the second factor after the password.
 const codePath = "/login/code"
-
-// codePage is the data of the code page.
-type codePage struct {
-	Next   string
-	Error  string
-	Action string // where the form posts
-}
-
-// recoveryUsedPage tells a client who signed in with a recovery code how many remain.
-type recoveryUsedPage struct {
-	Remaining int
-	Next      string
-}
 
 // subject names the client's account for the two-factor store.
 func (cl *client) subject() auth.TOTPSubject {
@@ -48,14 +36,14 @@ func (cl *client) holder() auth.Holder {
 
 // showCode asks a client whose password was right for the code of their authenticator.
 func (h *Handler) showCode(c *gin.Context) error {
-	return h.renderCode(c, http.StatusOK, codePage{Next: safeNext(c.Query("next"))})
+	return h.renderCode(c, http.StatusOK, &secondfactor.CodePage{Next: safeNext(c.Query("next"))})
 }
 
-func (h *Handler) renderCode(c *gin.Context, status int, p codePage) error {
+func (h *Handler) renderCode(c *gin.Context, status int, p *secondfactor.CodePage) error {
 	p.Action = codePath
 	c.Header("Cache-Control", "no-store")
-	v := web.View{Surface: web.SurfacePortal, Data: p, Title: web.LocalizerOf(c).T("twofactor.code.title")}
-	return h.Renderer.HTML(c, status, "portal/twofactor_code", v)
+	p.Surface, p.Title = web.SurfacePortal, web.LocalizerOf(c).T("twofactor.code.title")
+	return h.Renderer.HTML(c, status, "portal/twofactor_code", p)
 }
 
 // verifyCode checks the second factor: throttled like passwords, each code
@@ -64,7 +52,7 @@ func (h *Handler) renderCode(c *gin.Context, status int, p codePage) error {
 func (h *Handler) verifyCode(c *gin.Context) error {
 	cl := clientOf(c)
 	l := web.LocalizerOf(c)
-	p := codePage{Next: safeNext(c.PostForm("next"))}
+	p := &secondfactor.CodePage{Next: safeNext(c.PostForm("next"))}
 	if h.Box == nil {
 		slog.ErrorContext(c, "portal: two-factor sign-in cannot complete: WORKRATE_SECRET_KEY is not set", "account", cl.Account.ID)
 		p.Error = l.T("twofactor.unavailable")
@@ -111,9 +99,9 @@ func (h *Handler) verifyCode(c *gin.Context) error {
 			return err
 		}
 		c.Header("Cache-Control", "no-store")
-		v := web.View{Surface: web.SurfacePortal, Data: recoveryUsedPage{Remaining: n, Next: next},
-			Title: l.T("twofactor.recovery_used.title")}
-		return h.Renderer.HTML(c, http.StatusOK, "portal/twofactor_recovery_used", v)
+		p := &secondfactor.RecoveryUsedPage{Remaining: n, Next: next}
+		p.Surface, p.Title = web.SurfacePortal, l.T("twofactor.recovery_used.title")
+		return h.Renderer.HTML(c, http.StatusOK, "portal/twofactor_recovery_used", p)
 	}
 	c.Redirect(http.StatusSeeOther, next)
 	return nil

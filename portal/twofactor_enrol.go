@@ -28,13 +28,13 @@ func (h *Handler) twoFactorPages() *secondfactor.Pages {
 				Enabled: a.TOTPEnabled, Required: required, Begin: required && !cl.Preview,
 				Off: a.TOTPMode == auth.TOTPOff && !a.TOTPEnabled}
 		},
-		Render: func(c *gin.Context, status int, p secondfactor.Page) error {
+		Render: func(c *gin.Context, status int, p *secondfactor.Page) error {
 			cl := clientOf(c)
-			v := web.View{Surface: web.SurfacePortal, Data: p, Preview: cl.Preview, Title: web.LocalizerOf(c).T("twofactor.title")}
+			p.Surface, p.Preview, p.Title = web.SurfacePortal, cl.Preview, web.LocalizerOf(c).T("twofactor.title")
 			if !p.Required || p.Enabled {
-				v.Nav = h.nav(c, cl)
+				p.Nav = h.nav(c, cl)
 			}
-			return h.Renderer.HTML(c, status, "portal/twofactor", v)
+			return h.Renderer.HTML(c, status, "portal/twofactor", p)
 		},
 		Changed: func(c *gin.Context, on bool) error {
 			cl := clientOf(c)

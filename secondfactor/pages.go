@@ -20,13 +20,41 @@ import (
 
 // Page is the data of the two-factor page (template portal/twofactor).
 type Page struct {
+	web.Base
 	auth.Enrolment
 	Unavailable bool     // no secret key configured
 	Required    bool     // the surface's rule requires two-factor sign-in
 	Codes       []string // recovery codes, shown once after confirmation
 	Error       string
-	Base        string // where the page's forms post: Base+"/start", "/confirm", "/disable"
+	Prefix      string // where the page's forms post: Prefix+"/start", "/confirm", "/disable"
 	Home        string // where "Continue" leads
+}
+
+// CodePage is the data of the page that asks for the second factor after
+// the password (template portal/twofactor_code).
+type CodePage struct {
+	web.Base
+	Next   string
+	Error  string
+	Action string // where the form posts
+}
+
+// RecoveryUsedPage tells whoever signed in with a recovery code how many
+// remain (template portal/twofactor_recovery_used).
+type RecoveryUsedPage struct {
+	web.Base
+	Remaining int
+	Next      string
+}
+
+// Templates maps each shared two-factor template to its page data, for the
+// template check.
+func Templates() map[string]web.Page {
+	return map[string]web.Page{
+		"portal/twofactor":               &Page{},
+		"portal/twofactor_code":          &CodePage{},
+		"portal/twofactor_recovery_used": &RecoveryUsedPage{},
+	}
 }
 
 // Account is whose second factor a page is about, as its surface sees it.
@@ -51,7 +79,7 @@ type Pages struct {
 	// Account says whose page the request is about.
 	Account func(c *gin.Context) Account
 	// Render frames and answers the page.
-	Render func(c *gin.Context, status int, p Page) error
+	Render func(c *gin.Context, status int, p *Page) error
 	// Changed, when set, records that two-factor sign-in was turned on or off.
 	Changed func(c *gin.Context, on bool) error
 }
@@ -181,9 +209,9 @@ func (ps *Pages) fill(c *gin.Context, a Account, p *Page, begin bool) error {
 
 // render answers p with no-store, in the surface's frame.
 func (ps *Pages) render(c *gin.Context, status int, p Page) error {
-	p.Base, p.Home = ps.Base, ps.Home
+	p.Prefix, p.Home = ps.Base, ps.Home
 	c.Header("Cache-Control", "no-store")
-	return ps.Render(c, status, p)
+	return ps.Render(c, status, &p)
 }
 
 // back sends the browser to the page.

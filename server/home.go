@@ -13,6 +13,11 @@ import (
 	"workrate/web"
 )
 
+// homePage is the platform's front page: the frame alone.
+type homePage struct {
+	web.Base
+}
+
 // showHome is the front page of a host with no session: the platform's
 // sign-in choices, or an agency host's way to its portal sign-in.
 func (a *App) showHome(c *gin.Context) error {
@@ -21,10 +26,10 @@ func (a *App) showHome(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, "/login")
 		return nil
 	}
-	v := web.View{}
-	a.renderer.Frame(c, &v)
-	v.Title = v.L.T("home.platform.title")
-	return a.renderer.HTML(c, http.StatusOK, "public/home", v)
+	p := &homePage{}
+	a.renderer.Frame(c, &p.Base)
+	p.Title = p.L.T("home.platform.title")
+	return a.renderer.HTML(c, http.StatusOK, "public/home", p)
 }
 
 // setLanguage remembers a language choice for this host and returns to the page.

@@ -159,7 +159,7 @@ func (r *Renderer) funcs() template.FuncMap {
 
 // Frame fills the parts of v that come from the request: brand, localizer,
 // language, viewer and path.
-func (r *Renderer) Frame(c *gin.Context, v *View) {
+func (r *Renderer) Frame(c *gin.Context, v *Base) {
 	if b, ok := BrandOf(c); ok && v.Brand.Name == "" {
 		v.Brand = b
 	}
@@ -184,9 +184,10 @@ func (r *Renderer) Frame(c *gin.Context, v *View) {
 	}
 }
 
-// HTML renders page with status. Authenticated pages are never cached.
-func (r *Renderer) HTML(c *gin.Context, status int, page string, v View) error {
-	r.Frame(c, &v)
+// HTML renders page with status and data p. Authenticated pages are never cached.
+func (r *Renderer) HTML(c *gin.Context, status int, page string, p Page) error {
+	v := p.frame()
+	r.Frame(c, v)
 	t, ok := r.pages[v.Lang][page]
 	if !ok {
 		return fmt.Errorf("web: no page template %q in %q", page, v.Lang)
@@ -194,7 +195,7 @@ func (r *Renderer) HTML(c *gin.Context, status int, page string, v View) error {
 	buf := r.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer r.bufs.Put(buf)
-	if err := t.ExecuteTemplate(buf, "base", v); err != nil {
+	if err := t.ExecuteTemplate(buf, "base", p); err != nil {
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	if v.Viewer != nil {
@@ -204,17 +205,18 @@ func (r *Renderer) HTML(c *gin.Context, status int, page string, v View) error {
 	return nil
 }
 
-// Content renders only the content of page (its "content" template) for v,
+// Content renders only the content of page (its "content" template) for p,
 // framed like HTML would: a page's content can be kept and shown later
-// through View.Content.
-func (r *Renderer) Content(c *gin.Context, page string, v View) (template.HTML, error) {
-	r.Frame(c, &v)
+// through Base.Content.
+func (r *Renderer) Content(c *gin.Context, page string, p Page) (template.HTML, error) {
+	v := p.frame()
+	r.Frame(c, v)
 	t, ok := r.pages[v.Lang][page]
 	if !ok {
 		return "", fmt.Errorf("web: no page template %q in %q", page, v.Lang)
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "content", v); err != nil {
+	if err := t.ExecuteTemplate(&buf, "content", p); err != nil {
 		return "", fmt.Errorf("web: render the content of %s: %w", page, err)
 	}
 	return template.HTML(buf.String()), nil // escaped by html/template as it rendered
@@ -286,11 +288,17 @@ func (r *Renderer) Fail(c *gin.Context, err error) {
 	}
 }
 
-// errorPage is the data of the error template.
+// errorPage is the data of the error template; its title is the frame's.
 type errorPage struct {
+	Base
 	Status int
-	Title  string
 	Body   string
+}
+
+// Templates maps each template web renders itself (the error page) to its
+// page data, for the template check.
+func Templates() map[string]Page {
+	return map[string]Page{"public/error": &errorPage{}}
 }
 
 // Error answers status with the branded error page of the request's host; on an
@@ -323,11 +331,11 @@ func (r *Renderer) errorPage(c *gin.Context, status int, key string) {
 		c.Data(status, "text/html; charset=utf-8", []byte(plainPage(status)))
 		return
 	}
-	v := View{}
-	r.Frame(c, &v)
-	v.Title = v.L.T(key + ".title")
-	v.Data = errorPage{Status: status, Title: v.Title, Body: v.L.T(key + ".body")}
-	if err := r.HTML(c, status, "public/error", v); err != nil {
+	p := &errorPage{Status: status}
+	r.Frame(c, &p.Base)
+	p.Title = p.L.T(key + ".title")
+	p.Body = p.L.T(key + ".body")
+	if err := r.HTML(c, status, "public/error", p); err != nil {
 		slog.ErrorContext(c, "render error page", "err", err)
 		c.Data(status, "text/html; charset=utf-8", []byte(plainPage(status)))
 	}

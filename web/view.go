@@ -33,9 +33,10 @@ type Viewer struct {
 	Kind string // "client", "staff" or "operator"
 }
 
-// View is what every page template receives: the frame the layout needs and the
-// page's own typed data in Data.
-type View struct {
+// Base is the frame every page's data embeds: what the layout needs. A
+// page's own fields sit beside it, so templates name them directly
+// ({{.Ticket}}) and the layout names the frame's ({{.Title}}).
+type Base struct {
 	Title     string
 	Surface   string
 	Brand     branding.Brand
@@ -47,11 +48,17 @@ type View struct {
 	Path      string
 	Flash     string
 	Preview   bool // staff looking at a client's portal: a banner, nothing writable
-	Data      any
 	// Content, when set, is the page's content already rendered (see
-	// Renderer.Content); the layout shows it instead of rendering Data.
+	// Renderer.Content); the layout shows it instead of rendering the page.
 	Content template.HTML
 }
+
+// Page is the data of a page: a pointer to a struct embedding Base.
+type Page interface {
+	frame() *Base
+}
+
+func (b *Base) frame() *Base { return b }
 
 // Context keys for what the frame needs, set by middleware before handlers run.
 const (
