@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/field"
 	"workrate/fixture"
 	"workrate/workspace"
 )
@@ -37,45 +38,45 @@ func TestValidation(t *testing.T) {
 			name, field, code string
 			call              func() error
 		}{
-			{"task title empty", "title", workspace.CodeRequired, task(workspace.TaskInput{Title: " \t\n"})},
-			{"task title 201", "title", workspace.CodeTooLong, task(workspace.TaskInput{Title: strings.Repeat("a", 201)})},
-			{"task description 20001", "description", workspace.CodeTooLong, task(workspace.TaskInput{Title: "t", Description: strings.Repeat("a", 20_001)})},
-			{"task status", "status", workspace.CodeInvalidStatus, task(workspace.TaskInput{Title: "t", Status: "blocked"})},
-			{"task due 31 Feb", "due_on", workspace.CodeInvalidDate, task(workspace.TaskInput{Title: "t", DueOn: "2026-02-31"})},
-			{"task due format", "due_on", workspace.CodeInvalidDate, task(workspace.TaskInput{Title: "t", DueOn: "2026-2-3"})},
-			{"ticket subject empty", "subject", workspace.CodeRequired, ticket(workspace.TicketInput{})},
-			{"ticket subject 201", "subject", workspace.CodeTooLong, ticket(workspace.TicketInput{Subject: strings.Repeat("ü", 201)})},
-			{"ticket body 20001", "body", workspace.CodeTooLong, ticket(workspace.TicketInput{Subject: "s", Body: strings.Repeat("a", 20_001)})},
-			{"ticket priority", "priority", workspace.CodeInvalidPriority, ticket(workspace.TicketInput{Subject: "s", Priority: "High"})},
-			{"workspace name empty", "name", workspace.CodeRequired, ws(workspace.WorkspaceInput{})},
-			{"workspace name 121", "name", workspace.CodeTooLong, ws(workspace.WorkspaceInput{Name: strings.Repeat("n", 121)})},
-			{"workspace email", "contact_email", workspace.CodeInvalidEmail, ws(workspace.WorkspaceInput{Name: "n", ContactEmail: "not an email"})},
-			{"invoice number empty", "number", workspace.CodeRequired, inv(func(in *workspace.InvoiceInput) { in.Number = "" })},
-			{"invoice number 41", "number", workspace.CodeTooLong, inv(func(in *workspace.InvoiceInput) { in.Number = strings.Repeat("9", 41) })},
-			{"invoice issued empty", "issued_on", workspace.CodeRequired, inv(func(in *workspace.InvoiceInput) { in.IssuedOn = "" })},
-			{"invoice issued bad", "issued_on", workspace.CodeInvalidDate, inv(func(in *workspace.InvoiceInput) { in.IssuedOn = "2026-13-01" })},
-			{"invoice due before issue", "due_on", workspace.CodeDueBeforeIssue, inv(func(in *workspace.InvoiceInput) { in.DueOn = "2026-02-28" })},
-			{"invoice currency empty", "currency", workspace.CodeRequired, inv(func(in *workspace.InvoiceInput) { in.Currency = "" })},
-			{"invoice currency shape", "currency", workspace.CodeInvalidCurrency, inv(func(in *workspace.InvoiceInput) { in.Currency = "EURO" })},
-			{"invoice currency unknown", "currency", workspace.CodeInvalidCurrency, inv(func(in *workspace.InvoiceInput) { in.Currency = "ABC" })},
-			{"invoice status", "status", workspace.CodeInvalidStatus, inv(func(in *workspace.InvoiceInput) { in.Status = "overdue" })},
-			{"invoice no lines", "lines", workspace.CodeNoLines, inv(func(in *workspace.InvoiceInput) { in.Lines = nil })},
-			{"line description", "lines[1].description", workspace.CodeRequired, inv(line(workspace.LineInput{Quantity: 1}))},
-			{"line quantity zero", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d"}))},
-			{"line quantity negative", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: -1}))},
-			{"line quantity NaN", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: math.NaN()}))},
-			{"line quantity huge", "lines[1].quantity", workspace.CodeInvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: 1e7}))},
-			{"line quantity 4 decimals", "lines[1].quantity", workspace.CodeTooManyDecimals, inv(line(workspace.LineInput{Description: "d", Quantity: 1.0005}))},
-			{"line quantity below a milli", "lines[1].quantity", workspace.CodeTooManyDecimals, inv(line(workspace.LineInput{Description: "d", Quantity: 0.0004}))},
-			{"line price negative", "lines[1].unit_price_cents", workspace.CodeNegative, inv(line(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: -1}))},
-			{"line price huge", "lines[1].unit_price_cents", workspace.CodeTooLarge, inv(line(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: 1e12}))},
-			{"message empty", "body", workspace.CodeRequired, func() error { _, err := s.PostMessage(ctx, sc, a, ""); return err }},
-			{"note empty", "body", workspace.CodeRequired, func() error { _, err := s.CreateNote(ctx, sc, a, "\x00", true); return err }},
-			{"cursor junk", "cursor", workspace.CodeInvalidCursor, func() error {
+			{"task title empty", "title", field.Required, task(workspace.TaskInput{Title: " \t\n"})},
+			{"task title 201", "title", field.TooLong, task(workspace.TaskInput{Title: strings.Repeat("a", 201)})},
+			{"task description 20001", "description", field.TooLong, task(workspace.TaskInput{Title: "t", Description: strings.Repeat("a", 20_001)})},
+			{"task status", "status", field.InvalidStatus, task(workspace.TaskInput{Title: "t", Status: "blocked"})},
+			{"task due 31 Feb", "due_on", field.InvalidDate, task(workspace.TaskInput{Title: "t", DueOn: "2026-02-31"})},
+			{"task due format", "due_on", field.InvalidDate, task(workspace.TaskInput{Title: "t", DueOn: "2026-2-3"})},
+			{"ticket subject empty", "subject", field.Required, ticket(workspace.TicketInput{})},
+			{"ticket subject 201", "subject", field.TooLong, ticket(workspace.TicketInput{Subject: strings.Repeat("ü", 201)})},
+			{"ticket body 20001", "body", field.TooLong, ticket(workspace.TicketInput{Subject: "s", Body: strings.Repeat("a", 20_001)})},
+			{"ticket priority", "priority", field.InvalidPriority, ticket(workspace.TicketInput{Subject: "s", Priority: "High"})},
+			{"workspace name empty", "name", field.Required, ws(workspace.WorkspaceInput{})},
+			{"workspace name 121", "name", field.TooLong, ws(workspace.WorkspaceInput{Name: strings.Repeat("n", 121)})},
+			{"workspace email", "contact_email", field.InvalidEmail, ws(workspace.WorkspaceInput{Name: "n", ContactEmail: "not an email"})},
+			{"invoice number empty", "number", field.Required, inv(func(in *workspace.InvoiceInput) { in.Number = "" })},
+			{"invoice number 41", "number", field.TooLong, inv(func(in *workspace.InvoiceInput) { in.Number = strings.Repeat("9", 41) })},
+			{"invoice issued empty", "issued_on", field.Required, inv(func(in *workspace.InvoiceInput) { in.IssuedOn = "" })},
+			{"invoice issued bad", "issued_on", field.InvalidDate, inv(func(in *workspace.InvoiceInput) { in.IssuedOn = "2026-13-01" })},
+			{"invoice due before issue", "due_on", field.DueBeforeIssue, inv(func(in *workspace.InvoiceInput) { in.DueOn = "2026-02-28" })},
+			{"invoice currency empty", "currency", field.Required, inv(func(in *workspace.InvoiceInput) { in.Currency = "" })},
+			{"invoice currency shape", "currency", field.InvalidCurrency, inv(func(in *workspace.InvoiceInput) { in.Currency = "EURO" })},
+			{"invoice currency unknown", "currency", field.InvalidCurrency, inv(func(in *workspace.InvoiceInput) { in.Currency = "ABC" })},
+			{"invoice status", "status", field.InvalidStatus, inv(func(in *workspace.InvoiceInput) { in.Status = "overdue" })},
+			{"invoice no lines", "lines", field.NoLines, inv(func(in *workspace.InvoiceInput) { in.Lines = nil })},
+			{"line description", "lines[1].description", field.Required, inv(line(workspace.LineInput{Quantity: 1}))},
+			{"line quantity zero", "lines[1].quantity", field.InvalidQuantity, inv(line(workspace.LineInput{Description: "d"}))},
+			{"line quantity negative", "lines[1].quantity", field.InvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: -1}))},
+			{"line quantity NaN", "lines[1].quantity", field.InvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: math.NaN()}))},
+			{"line quantity huge", "lines[1].quantity", field.InvalidQuantity, inv(line(workspace.LineInput{Description: "d", Quantity: 1e7}))},
+			{"line quantity 4 decimals", "lines[1].quantity", field.TooManyDecimals, inv(line(workspace.LineInput{Description: "d", Quantity: 1.0005}))},
+			{"line quantity below a milli", "lines[1].quantity", field.TooManyDecimals, inv(line(workspace.LineInput{Description: "d", Quantity: 0.0004}))},
+			{"line price negative", "lines[1].unit_price_cents", field.Negative, inv(line(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: -1}))},
+			{"line price huge", "lines[1].unit_price_cents", field.TooLarge, inv(line(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: 1e12}))},
+			{"message empty", "body", field.Required, func() error { _, err := s.PostMessage(ctx, sc, a, ""); return err }},
+			{"note empty", "body", field.Required, func() error { _, err := s.CreateNote(ctx, sc, a, "\x00", true); return err }},
+			{"cursor junk", "cursor", field.InvalidCursor, func() error {
 				_, err := s.Tickets(ctx, sc, "", workspace.ListOptions{Cursor: "%%%"})
 				return err
 			}},
-			{"cursor not an id", "cursor", workspace.CodeInvalidCursor, func() error {
+			{"cursor not an id", "cursor", field.InvalidCursor, func() error {
 				_, err := s.Messages(ctx, sc, workspace.ListOptions{Cursor: "bm90LWFuLWlk"})
 				return err
 			}},
