@@ -9,6 +9,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/field"
 	"workrate/migrations/testdb"
 	"workrate/tenant"
 )
@@ -204,15 +205,15 @@ func TestChangePassword(t *testing.T) {
 				in          access.PasswordChange
 				field, code string
 			}{
-				{"mismatch", access.PasswordChange{New: "my-own-secret-42", Confirm: "my-own-secret-43"}, "confirm_password", "access.error.password_mismatch"},
-				{"too short", access.PasswordChange{New: "short", Confirm: "short"}, "new_password", "access.password.too_short"},
-				{"common", access.PasswordChange{New: "password123", Confirm: "password123"}, "new_password", "access.password.common"},
-				{"same as temporary", access.PasswordChange{New: res.TemporaryPassword, Confirm: res.TemporaryPassword}, "new_password", "access.error.password_same"},
+				{"mismatch", access.PasswordChange{New: "my-own-secret-42", Confirm: "my-own-secret-43"}, "confirm_password", field.PasswordMismatch},
+				{"too short", access.PasswordChange{New: "short", Confirm: "short"}, "new_password", field.PasswordTooShort},
+				{"common", access.PasswordChange{New: "password123", Confirm: "password123"}, "new_password", field.PasswordCommon},
+				{"same as temporary", access.PasswordChange{New: res.TemporaryPassword, Confirm: res.TemporaryPassword}, "new_password", field.PasswordSame},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					_, err := e.svc.ChangePassword(ctx, a, tt.in, clientAsker)
-					var fe *access.FieldError
+					var fe *field.Error
 					if !errors.As(err, &fe) || fe.Field != tt.field || fe.Code != tt.code {
 						t.Fatalf("err = %v, want %s %s", err, tt.field, tt.code)
 					}
@@ -231,7 +232,7 @@ func TestChangePassword(t *testing.T) {
 			}
 			// Later changes need the current password.
 			_, err = e.svc.ChangePassword(ctx, a2, access.PasswordChange{Current: "nope-nope-nope", New: "another-secret-77", Confirm: "another-secret-77"}, clientAsker)
-			var fe *access.FieldError
+			var fe *field.Error
 			if !errors.As(err, &fe) || fe.Field != "current_password" {
 				t.Errorf("wrong current: %v", err)
 			}
@@ -273,7 +274,7 @@ func TestChangePasswordIsThrottledAndRecorded(t *testing.T) {
 			asker.AgencyID = e.A.ID
 			for i := range auth.MaxPairFailures {
 				_, err := e.svc.ChangePassword(ctx, a, access.PasswordChange{Current: fmt.Sprintf("guess-%d-xyz", i), New: "another-secret-77", Confirm: "another-secret-77"}, asker)
-				var fe *access.FieldError
+				var fe *field.Error
 				if !errors.As(err, &fe) || fe.Field != "current_password" {
 					t.Fatalf("guess %d: %v", i, err)
 				}

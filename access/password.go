@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"workrate/auth"
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -22,17 +23,16 @@ type PasswordChange struct {
 // validateChange checks a password change's fields before any hashing.
 func validateChange(in PasswordChange) error {
 	if err := auth.CheckLength(in.Current); err != nil {
-		return &FieldError{Field: "current_password", Code: "access.error.current_wrong"}
+		return field.New("current_password", field.CurrentWrong)
 	}
 	if err := auth.ValidateNewPassword(in.New); err != nil {
-		var pe *auth.PolicyError
-		if errors.As(err, &pe) {
-			return &FieldError{Field: "new_password", Code: "access." + pe.Code}
+		if fe := field.As(err); fe != nil {
+			return fe.In("new_password")
 		}
 		return err
 	}
 	if in.New != in.Confirm {
-		return &FieldError{Field: "confirm_password", Code: "access.error.password_mismatch"}
+		return field.New("confirm_password", field.PasswordMismatch)
 	}
 	return nil
 }
@@ -41,7 +41,7 @@ func validateChange(in PasswordChange) error {
 // match its confirmation and differ from the temporary one. It ends every
 // session of the account (the caller starts a new one with the returned
 // account) and records the change. The current password goes through the
-// gate as asker (throttled, recorded). Bad input is a *FieldError; a full
+// gate as asker (throttled, recorded). Bad input is a *field.Error; a full
 // pool is auth.ErrBusy; too many wrong current passwords *auth.ThrottledError.
 func (s *Service) ChangePassword(ctx context.Context, a *auth.PortalAccount, in PasswordChange, asker auth.Asker) (*auth.PortalAccount, error) {
 	if err := validateChange(in); err != nil {
@@ -53,7 +53,7 @@ func (s *Service) ChangePassword(ctx context.Context, a *auth.PortalAccount, in 
 		// Throttled, one at a time and recorded, like a sign-in.
 		err := s.gate.Current(ctx, asker, holder, in.Current)
 		if errors.Is(err, auth.ErrDenied) {
-			return nil, &FieldError{Field: "current_password", Code: "access.error.current_wrong"}
+			return nil, field.New("current_password", field.CurrentWrong)
 		}
 		if err != nil {
 			return nil, err
@@ -65,7 +65,7 @@ func (s *Service) ChangePassword(ctx context.Context, a *auth.PortalAccount, in 
 			return nil, err
 		}
 		if same {
-			return nil, &FieldError{Field: "new_password", Code: "access.error.password_same"}
+			return nil, field.New("new_password", field.PasswordSame)
 		}
 	}
 	hash, err := s.pool.Hash(in.New)

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"workrate/auth"
+	"workrate/field"
 	"workrate/store"
 	"workrate/tenant"
 	"workrate/workspace"
@@ -57,7 +58,7 @@ const (
 // Save applies in to the portal access of a workspace of agency, as actor.
 // Creating or enabling an account needs a login email and a new temporary
 // password; a new password, a changed email or revocation end every session
-// of the account. Bad input is a *FieldError; a full hashing pool is auth.ErrBusy.
+// of the account. Bad input is a *field.Error; a full hashing pool is auth.ErrBusy.
 //
 // The steps: check the input alone (checkInput), then against the stored
 // account (checkAgainst), hash the password, apply the change and record it
@@ -85,7 +86,7 @@ func (s *Service) Save(ctx context.Context, agency tenant.Agency, workspaceID st
 	}
 	res, err := s.apply(ctx, agency.ID, workspaceID, actor, ch)
 	if errors.Is(err, store.ErrConflict) {
-		return nil, &FieldError{Field: "login_email", Code: "access.error.email_taken"}
+		return nil, field.New("login_email", field.EmailTaken)
 	}
 	if err != nil {
 		return nil, wrap("save portal access", err)
@@ -120,19 +121,19 @@ func checkInput(in Input) (*change, error) {
 	if in.LoginEmail != nil && strings.TrimSpace(*in.LoginEmail) != "" {
 		e, err := auth.NormalizeEmail(*in.LoginEmail)
 		if err != nil {
-			return nil, &FieldError{Field: "login_email", Code: "access.error.email_invalid"}
+			return nil, field.New("login_email", field.InvalidEmail)
 		}
 		ch.email = e
 	}
 	if in.Tools != nil {
 		tools, ok := workspace.ParseToolNames(*in.Tools)
 		if !ok {
-			return nil, &FieldError{Field: "tools", Code: "access.error.tool_unknown"}
+			return nil, field.New("tools", field.InvalidChoice)
 		}
 		ch.tools = tools
 	}
 	if in.TwoFactor != nil && !auth.ValidTOTPMode(*in.TwoFactor) {
-		return nil, &FieldError{Field: "two_factor", Code: "twofactor.error.mode"}
+		return nil, field.New("two_factor", field.InvalidChoice)
 	}
 	switch {
 	case in.GeneratePassword:
@@ -143,15 +144,14 @@ func checkInput(in Input) (*change, error) {
 		ch.password, ch.generated = p, true
 	case ch.password != "":
 		if err := auth.ValidateNewPassword(ch.password); err != nil {
-			var pe *auth.PolicyError
-			if errors.As(err, &pe) {
-				return nil, &FieldError{Field: "temporary_password", Code: "access." + pe.Code}
+			if fe := field.As(err); fe != nil {
+				return nil, fe.In("temporary_password")
 			}
 			return nil, err
 		}
 	}
 	if ch.password != "" && !in.Enabled {
-		return nil, &FieldError{Field: "temporary_password", Code: "access.error.password_while_disabled"}
+		return nil, field.New("temporary_password", field.PasswordDisabled)
 	}
 	return ch, nil
 }
@@ -161,10 +161,10 @@ func checkInput(in Input) (*change, error) {
 // email must be free in the agency.
 func (s *Service) checkAgainst(ctx context.Context, agencyID string, current *auth.PortalAccount, ch *change) error {
 	if ch.in.LoginEmail != nil && ch.email == "" || current == nil && ch.email == "" {
-		return &FieldError{Field: "login_email", Code: "access.error.email_required"}
+		return field.New("login_email", field.Required)
 	}
 	if ch.password == "" && ch.in.Enabled && (current == nil || !current.Enabled) {
-		return &FieldError{Field: "temporary_password", Code: "access.error.password_required"}
+		return field.New("temporary_password", field.PasswordRequired)
 	}
 	if ch.email == "" || current != nil && ch.email == current.LoginEmail {
 		return nil
@@ -172,7 +172,7 @@ func (s *Service) checkAgainst(ctx context.Context, agencyID string, current *au
 	other, err := s.auth.PortalAccountByEmail(ctx, agencyID, ch.email)
 	switch {
 	case err == nil && (current == nil || other.ID != current.ID):
-		return &FieldError{Field: "login_email", Code: "access.error.email_taken"}
+		return field.New("login_email", field.EmailTaken)
 	case err != nil && !isNotFound(err):
 		return wrap("check email", err)
 	}

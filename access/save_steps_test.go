@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"workrate/auth"
+	"workrate/field"
 	"workrate/migrations/testdb"
 	"workrate/tenant"
 	"workrate/workspace"
@@ -15,9 +16,9 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-// fieldOf returns the field and code of a *FieldError, or "" "".
-func fieldOf(err error) (field, code string) {
-	var fe *FieldError
+// fieldOf returns the field and code of a *field.Error, or "" "".
+func fieldOf(err error) (name, code string) {
+	var fe *field.Error
 	if errors.As(err, &fe) {
 		return fe.Field, fe.Code
 	}
@@ -30,12 +31,12 @@ func TestCheckInput(t *testing.T) {
 		in          Input
 		field, code string
 	}{
-		{"email shape", Input{Enabled: true, LoginEmail: ptr("not an email")}, "login_email", "access.error.email_invalid"},
-		{"unknown tool", Input{Tools: &[]string{"tickets", "notes"}}, "tools", "access.error.tool_unknown"},
-		{"two-factor mode", Input{TwoFactor: ptr("sometimes")}, "two_factor", "twofactor.error.mode"},
-		{"short password", Input{Enabled: true, TemporaryPassword: "short"}, "temporary_password", "access." + auth.CodePasswordTooShort},
-		{"password while disabled", Input{TemporaryPassword: "a long enough password 7"}, "temporary_password", "access.error.password_while_disabled"},
-		{"generated while disabled", Input{GeneratePassword: true}, "temporary_password", "access.error.password_while_disabled"},
+		{"email shape", Input{Enabled: true, LoginEmail: ptr("not an email")}, "login_email", field.InvalidEmail},
+		{"unknown tool", Input{Tools: &[]string{"tickets", "notes"}}, "tools", field.InvalidChoice},
+		{"two-factor mode", Input{TwoFactor: ptr("sometimes")}, "two_factor", field.InvalidChoice},
+		{"short password", Input{Enabled: true, TemporaryPassword: "short"}, "temporary_password", field.PasswordTooShort},
+		{"password while disabled", Input{TemporaryPassword: "a long enough password 7"}, "temporary_password", field.PasswordDisabled},
+		{"generated while disabled", Input{GeneratePassword: true}, "temporary_password", field.PasswordDisabled},
 	}
 	for _, c := range bad {
 		_, err := checkInput(c.in)
@@ -85,11 +86,11 @@ func TestCheckAgainst(t *testing.T) {
 				ch          change
 				field, code string
 			}{
-				{"no email for a new account", nil, change{in: Input{Enabled: true}, password: "x"}, "login_email", "access.error.email_required"},
-				{"email cleared", mine, change{in: Input{LoginEmail: ptr("")}}, "login_email", "access.error.email_required"},
-				{"enabling needs a password", mine, change{in: Input{Enabled: true}}, "temporary_password", "access.error.password_required"},
-				{"email of another account", mine, change{in: Input{LoginEmail: ptr("taken@acme.example")}, email: "taken@acme.example"}, "login_email", "access.error.email_taken"},
-				{"email of another account, new", nil, change{email: "taken@acme.example", password: "x", in: Input{Enabled: true}}, "login_email", "access.error.email_taken"},
+				{"no email for a new account", nil, change{in: Input{Enabled: true}, password: "x"}, "login_email", field.Required},
+				{"email cleared", mine, change{in: Input{LoginEmail: ptr("")}}, "login_email", field.Required},
+				{"enabling needs a password", mine, change{in: Input{Enabled: true}}, "temporary_password", field.PasswordRequired},
+				{"email of another account", mine, change{in: Input{LoginEmail: ptr("taken@acme.example")}, email: "taken@acme.example"}, "login_email", field.EmailTaken},
+				{"email of another account, new", nil, change{email: "taken@acme.example", password: "x", in: Input{Enabled: true}}, "login_email", field.EmailTaken},
 				{"own email again", mine, change{email: "mine@acme.example"}, "", ""},
 				{"already enabled keeps its password", taken, change{in: Input{Enabled: true}}, "", ""},
 				{"a free email", mine, change{email: "free@acme.example"}, "", ""},

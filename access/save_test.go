@@ -8,6 +8,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/field"
 	"workrate/migrations/testdb"
 	"workrate/store"
 )
@@ -113,20 +114,20 @@ func TestSaveRefusesBadInput(t *testing.T) {
 				field string
 				code  string
 			}{
-				{"no password to enable", access.Input{Enabled: true, LoginEmail: ptr("c@example.com")}, "temporary_password", "access.error.password_required"},
-				{"no email", access.Input{Enabled: true, GeneratePassword: true}, "login_email", "access.error.email_required"},
-				{"bad email", access.Input{Enabled: true, LoginEmail: ptr("not an email"), GeneratePassword: true}, "login_email", "access.error.email_invalid"},
-				{"email taken, other case", access.Input{Enabled: true, LoginEmail: ptr(" TAKEN@example.com"), GeneratePassword: true}, "login_email", "access.error.email_taken"},
-				{"common password", access.Input{Enabled: true, LoginEmail: ptr("c@example.com"), TemporaryPassword: "password123"}, "temporary_password", "access.password.common"},
-				{"short password", access.Input{Enabled: true, LoginEmail: ptr("c@example.com"), TemporaryPassword: "short"}, "temporary_password", "access.password.too_short"},
-				{"long password", access.Input{Enabled: true, LoginEmail: ptr("c@example.com"), TemporaryPassword: strings.Repeat("x", 1025)}, "temporary_password", "access.password.too_long"},
-				{"unknown tool", access.Input{Enabled: true, LoginEmail: ptr("c@example.com"), GeneratePassword: true, Tools: ptr([]string{"settings"})}, "tools", "access.error.tool_unknown"},
-				{"password while disabled", access.Input{LoginEmail: ptr("c@example.com"), GeneratePassword: true}, "temporary_password", "access.error.password_while_disabled"},
+				{"no password to enable", access.Input{Enabled: true, LoginEmail: ptr("c@example.com")}, "temporary_password", field.PasswordRequired},
+				{"no email", access.Input{Enabled: true, GeneratePassword: true}, "login_email", field.Required},
+				{"bad email", access.Input{Enabled: true, LoginEmail: ptr("not an email"), GeneratePassword: true}, "login_email", field.InvalidEmail},
+				{"email taken, other case", access.Input{Enabled: true, LoginEmail: ptr(" TAKEN@example.com"), GeneratePassword: true}, "login_email", field.EmailTaken},
+				{"common password", access.Input{Enabled: true, LoginEmail: ptr("c@example.com"), TemporaryPassword: "password123"}, "temporary_password", field.PasswordCommon},
+				{"short password", access.Input{Enabled: true, LoginEmail: ptr("c@example.com"), TemporaryPassword: "short"}, "temporary_password", field.PasswordTooShort},
+				{"long password", access.Input{Enabled: true, LoginEmail: ptr("c@example.com"), TemporaryPassword: strings.Repeat("x", 1025)}, "temporary_password", field.PasswordTooLong},
+				{"unknown tool", access.Input{Enabled: true, LoginEmail: ptr("c@example.com"), GeneratePassword: true, Tools: ptr([]string{"settings"})}, "tools", field.InvalidChoice},
+				{"password while disabled", access.Input{LoginEmail: ptr("c@example.com"), GeneratePassword: true}, "temporary_password", field.PasswordDisabled},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
 					_, err := e.svc.Save(ctx, *e.A, e.A1, staff, tt.in)
-					var fe *access.FieldError
+					var fe *field.Error
 					if !errors.As(err, &fe) || fe.Field != tt.field || fe.Code != tt.code {
 						t.Fatalf("err = %v, want %s %s", err, tt.field, tt.code)
 					}
@@ -263,8 +264,8 @@ func (e *env) checkRevoke(t *testing.T, db testdb.DB, a *auth.PortalAccount) {
 func (e *env) checkReenable(t *testing.T, first *access.Result) {
 	t.Helper()
 	_, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true})
-	var fe *access.FieldError
-	if !errors.As(err, &fe) || fe.Code != "access.error.password_required" {
+	var fe *field.Error
+	if !errors.As(err, &fe) || fe.Code != field.PasswordRequired {
 		t.Fatalf("re-enable without password: %v", err)
 	}
 	again, err := e.svc.Save(ctx, *e.A, e.A1, staff, access.Input{Enabled: true, GeneratePassword: true})

@@ -61,14 +61,6 @@ const (
 	ActorSystem = "system"
 )
 
-// FieldError reports input refused for one field; Code is a locale message id.
-type FieldError struct {
-	Field string
-	Code  string
-}
-
-func (e *FieldError) Error() string { return "access: " + e.Field + ": " + e.Code }
-
 // Account returns the portal account of a workspace, or store.ErrNotFound.
 func (s *Service) Account(ctx context.Context, agencyID, workspaceID string) (*auth.PortalAccount, error) {
 	return s.auth.PortalAccountOf(ctx, agencyID, workspaceID)

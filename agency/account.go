@@ -48,12 +48,12 @@ func (h *Handler) updateAccount(c *gin.Context) error {
 	p := h.accountPage(c)
 	p.Name, p.Language = strings.TrimSpace(c.PostForm("name")), c.PostForm("language")
 	if p.Language != "" && !h.bundle.Supported(p.Language) {
-		p.Errors["language"] = l.T("staff.error.invalid_choice")
+		p.Errors["language"] = l.T("field.invalid_choice")
 	}
 	if p.Name == "" {
-		p.Errors["name"] = l.T("staff.error.required")
+		p.Errors["name"] = l.T("field.required")
 	} else if len([]rune(p.Name)) > 120 {
-		p.Errors["name"] = l.T("staff.error.too_long", "Max", 120)
+		p.Errors["name"] = l.T("field.too_long", "Limit", 120)
 	}
 	if p.Errors.Any() {
 		return h.renderAccount(c, http.StatusUnprocessableEntity, p)
@@ -91,7 +91,7 @@ func (h *Handler) changePassword(c *gin.Context) error {
 	if err := auth.ValidateNewPassword(next); err != nil {
 		p.PwErrors["new_password"] = passwordError(l, err)
 	} else if next != confirm {
-		p.PwErrors["confirm_password"] = l.T("staff.error.password_mismatch")
+		p.PwErrors["confirm_password"] = l.T("field.password_mismatch")
 	}
 	if p.PwErrors.Any() {
 		return h.renderAccount(c, http.StatusUnprocessableEntity, p)

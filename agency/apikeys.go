@@ -45,9 +45,9 @@ func (h *Handler) createAPIKey(c *gin.Context) error {
 	p := apiKeysPage{Label: strings.TrimSpace(c.PostForm("label")), Errors: formErrors{}}
 	switch {
 	case p.Label == "":
-		p.Errors["label"] = l.T("staff.error.required")
+		p.Errors["label"] = l.T("field.required")
 	case len([]rune(p.Label)) > 80:
-		p.Errors["label"] = l.T("staff.error.too_long", "Max", 80)
+		p.Errors["label"] = l.T("field.too_long", "Limit", 80)
 	}
 	if p.Errors.Any() {
 		return h.renderAPIKeys(c, http.StatusUnprocessableEntity, p)

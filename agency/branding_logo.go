@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/branding"
+	"workrate/field"
 )
 
 // uploadLogo takes the logo of the form's file field "logo"; a refused file
@@ -34,9 +35,8 @@ func (h *Handler) uploadLogo(c *gin.Context) error {
 		}
 	}
 	_, err = h.brands.SaveLogo(c, agencyOf(c).ID, data)
-	var be *branding.Error
-	if errors.As(err, &be) {
-		p.Errors["logo"] = brandingMessage(h.localizer(c), be)
+	if fe := field.As(err); fe != nil {
+		p.Errors["logo"] = h.localizer(c).FieldMessage(fe)
 		return h.renderBranding(c, http.StatusUnprocessableEntity, p)
 	}
 	if err != nil {

@@ -1,14 +1,13 @@
 package agency
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"workrate/branding"
-	"workrate/locale"
+	"workrate/field"
 	"workrate/web"
 )
 
@@ -94,13 +93,8 @@ func (h *Handler) saveBranding(c *gin.Context) error {
 		p.Color = picker
 	}
 	_, err = h.brands.SetText(c, agencyOf(c).ID, p.Name, p.Color)
-	var be *branding.Error
-	if errors.As(err, &be) {
-		field := "primary_color"
-		if be.Code == "branding.name_too_long" {
-			field = "platform_name"
-		}
-		p.Errors[field] = brandingMessage(h.localizer(c), be)
+	if fe := field.As(err); fe != nil {
+		p.Errors[fe.Field] = h.localizer(c).FieldMessage(fe)
 		return h.renderBranding(c, http.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
@@ -108,15 +102,4 @@ func (h *Handler) saveBranding(c *gin.Context) error {
 	}
 	h.refreshHosts(c)
 	return redirect(c, "/staff/settings/branding?done=saved")
-}
-
-// brandingMessage localizes a branding refusal by its code.
-func brandingMessage(l *locale.Localizer, e *branding.Error) string {
-	switch e.Code {
-	case "logo.empty", "logo.too_large", "logo.too_big_dimensions", "logo.unsupported_format",
-		"logo.corrupt", "logo.trailing_data", "branding.invalid_color", "branding.name_too_long":
-		return l.T("branding.error."+e.Code, "MaxKiB", branding.MaxLogoBytes>>10,
-			"MaxPx", branding.MaxLogoPixels, "Max", branding.MaxNameLen)
-	}
-	return l.T("branding.error.invalid")
 }

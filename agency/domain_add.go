@@ -1,12 +1,11 @@
 package agency
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
-	"workrate/tenant"
+	"workrate/field"
 )
 
 // addDomain claims a hostname for the agency; the page then shows the DNS
@@ -14,13 +13,12 @@ import (
 func (h *Handler) addDomain(c *gin.Context) error {
 	input := c.PostForm("hostname")
 	_, err := h.domains.Add(c, agencyOf(c).ID, input)
-	var de *tenant.DomainError
-	if errors.As(err, &de) {
+	if fe := field.As(err); fe != nil {
 		status := http.StatusUnprocessableEntity
-		if de.Code == tenant.DomainTaken {
+		if fe.Code == field.HostnameTaken {
 			status = http.StatusConflict
 		}
-		return h.renderDomains(c, status, domainsPage{Hostname: input, Error: h.localizer(c).T(de.Code)})
+		return h.renderDomains(c, status, domainsPage{Hostname: input, Error: h.localizer(c).FieldMessage(fe)})
 	}
 	if err != nil {
 		return err

@@ -1,12 +1,11 @@
 package agency
 
 import (
-	"errors"
 	"math"
 	"strconv"
 	"strings"
 
-	"workrate/auth"
+	"workrate/field"
 	"workrate/locale"
 )
 
@@ -19,16 +18,8 @@ func (e formErrors) Any() bool { return len(e) > 0 }
 
 // passwordError localizes a password policy refusal.
 func passwordError(l *locale.Localizer, err error) string {
-	var pe *auth.PolicyError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case auth.CodePasswordTooShort:
-			return l.T("staff.error.password_too_short", "Min", auth.MinPasswordLength)
-		case auth.CodePasswordTooLong:
-			return l.T("staff.error.password_too_long")
-		case auth.CodePasswordCommon:
-			return l.T("staff.error.password_common")
-		}
+	if fe := field.As(err); fe != nil {
+		return l.FieldMessage(fe)
 	}
 	return l.T("staff.error.invalid")
 }

@@ -8,6 +8,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/field"
 	"workrate/workspace"
 )
 
@@ -66,15 +67,15 @@ func (h *Handler) savePortalAccess(c *gin.Context) error {
 		in.TwoFactor = &form.TwoFactor
 	}
 	res, err := h.access.Save(c, *agencyOf(c), w.ID, accessActor(c), in)
-	var fe *access.FieldError
+	fe := field.As(err)
 	switch {
 	case err == nil:
-	case errors.As(err, &fe):
+	case fe != nil:
 		p, perr := h.portalPage(c, w, &form)
 		if perr != nil {
 			return perr
 		}
-		p.Errors[fe.Field] = l.T(fe.Code, "Min", auth.MinPasswordLength)
+		p.Errors[fe.Field] = l.FieldMessage(fe)
 		return h.renderPortalAccess(c, http.StatusUnprocessableEntity, p, "")
 	case errors.Is(err, auth.ErrBusy):
 		return busy(c, err)

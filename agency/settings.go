@@ -1,14 +1,14 @@
 package agency
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
-	"workrate/auth"
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/auth"
+	"workrate/field"
 	"workrate/locale"
 	"workrate/store"
 	"workrate/tenant"
@@ -81,12 +81,12 @@ func (h *Handler) updateSettings(c *gin.Context) error {
 	}
 	p.Name, p.DefaultLanguage = strings.TrimSpace(c.PostForm("name")), c.PostForm("default_language")
 	if p.Name == "" {
-		p.Errors["name"] = l.T("staff.error.required")
+		p.Errors["name"] = l.T("field.required")
 	} else if len([]rune(p.Name)) > 120 {
-		p.Errors["name"] = l.T("staff.error.too_long", "Max", 120)
+		p.Errors["name"] = l.T("field.too_long", "Limit", 120)
 	}
 	if !h.bundle.Supported(p.DefaultLanguage) {
-		p.Errors["default_language"] = l.T("staff.error.invalid_choice")
+		p.Errors["default_language"] = l.T("field.invalid_choice")
 	}
 	if p.Errors.Any() {
 		return h.renderSettings(c, http.StatusUnprocessableEntity, p)
@@ -120,32 +120,20 @@ func (h *Handler) rateInput(c *gin.Context) (rateRow, tenant.RateInput) {
 		row.Errors["hourly_rate"] = l.T("staff.error.amount")
 	}
 	in, err := tenant.NormalizeRate(tenant.RateInput{Service: row.Service, HourlyRateCents: cents, Currency: row.Currency})
-	var re *tenant.RateError
-	if errors.As(err, &re) && (ok || re.Field != "hourly_rate_cents") {
-		h.rateFormError(l, row.Errors, re)
+	if fe := field.As(err); fe != nil && (ok || fe.Field != "hourly_rate_cents") {
+		rateFormError(l, row.Errors, fe)
 	}
 	return row, in
 }
 
-// rateFormError puts a refused rate's message next to its field.
-func (h *Handler) rateFormError(l *locale.Localizer, errs formErrors, re *tenant.RateError) {
-	field := map[string]string{"service": "service", "hourly_rate_cents": "hourly_rate", "currency": "currency", "": "form"}[re.Field]
-	switch re.Code {
-	case tenant.RateRequired:
-		errs[field] = l.T("staff.error.required")
-	case tenant.RateTooLong:
-		errs[field] = l.T("staff.error.too_long", "Max", 80)
-	case tenant.RateNegative, tenant.RateTooLarge:
-		errs[field] = l.T("staff.error.amount")
-	case tenant.RateInvalidCurrency:
-		errs[field] = l.T("staff.error.currency")
-	case tenant.RateDuplicate:
-		errs[field] = l.T("staff.error.rate_duplicate")
-	case tenant.RateTooMany:
-		errs[field] = l.T("staff.error.too_many_rates", "Max", tenant.MaxRates)
-	default:
-		errs[field] = l.T("staff.error.invalid")
+// rateFormError puts a refused rate's message next to its form input
+// (the amount's input is hourly_rate; the list as a whole, form).
+func rateFormError(l *locale.Localizer, errs formErrors, fe *field.Error) {
+	input := map[string]string{"hourly_rate_cents": "hourly_rate", "": "form"}[fe.Field]
+	if input == "" {
+		input = fe.Field
 	}
+	errs[input] = l.FieldMessage(fe)
 }
 
 // addRate adds a service rate.
@@ -156,11 +144,11 @@ func (h *Handler) addRate(c *gin.Context) error {
 		if err == nil {
 			return redirect(c, "/staff/settings?done=created#rates")
 		}
-		var re *tenant.RateError
-		if !errors.As(err, &re) {
+		fe := field.As(err)
+		if fe == nil {
 			return err
 		}
-		h.rateFormError(h.localizer(c), row.Errors, re)
+		rateFormError(h.localizer(c), row.Errors, fe)
 	}
 	p, err := h.settingsPage(c)
 	if err != nil {
@@ -181,11 +169,11 @@ func (h *Handler) updateRate(c *gin.Context) error {
 		if err == nil {
 			return redirect(c, "/staff/settings?done=saved#rates")
 		}
-		var re *tenant.RateError
-		if !errors.As(err, &re) {
+		fe := field.As(err)
+		if fe == nil {
 			return err
 		}
-		h.rateFormError(h.localizer(c), row.Errors, re)
+		rateFormError(h.localizer(c), row.Errors, fe)
 	}
 	p, err := h.settingsPage(c)
 	if err != nil {

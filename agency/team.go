@@ -56,13 +56,13 @@ func (h *Handler) addStaff(c *gin.Context) error {
 	password := c.PostForm("password")
 	email, err := auth.NormalizeEmail(p.Email)
 	if err != nil {
-		p.Errors["email"] = l.T("staff.error.invalid_email")
+		p.Errors["email"] = l.T("field.invalid_email")
 	}
 	if len([]rune(p.Name)) > 120 {
-		p.Errors["name"] = l.T("staff.error.too_long", "Max", 120)
+		p.Errors["name"] = l.T("field.too_long", "Limit", 120)
 	}
 	if !auth.ValidRole(p.Role) {
-		p.Errors["role"] = l.T("staff.error.invalid_choice")
+		p.Errors["role"] = l.T("field.invalid_choice")
 	}
 	if err := auth.ValidateNewPassword(password); err != nil {
 		p.Errors["password"] = passwordError(l, err)
@@ -102,7 +102,7 @@ func (h *Handler) changeRole(c *gin.Context) error {
 	}
 	role := c.PostForm("role")
 	if !auth.ValidRole(role) {
-		return h.renderTeam(c, http.StatusUnprocessableEntity, teamPage{ListError: h.localizer(c).T("staff.error.invalid_choice")})
+		return h.renderTeam(c, http.StatusUnprocessableEntity, teamPage{ListError: h.localizer(c).T("field.invalid_choice")})
 	}
 	err := h.auth.SetStaffRole(c, agencyOf(c).ID, id, role)
 	if errors.Is(err, auth.ErrLastOwner) {

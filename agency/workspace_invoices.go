@@ -132,7 +132,7 @@ func invoiceFormOf(c *gin.Context, l *locale.Localizer) (f invoiceForm, lines []
 		key := func(field string) string { return "lines[" + strconv.Itoa(n) + "]." + field }
 		qty, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(row.Quantity), ",", "."), 64)
 		if err != nil {
-			f.Errors[key("quantity")] = l.T("staff.validation.invalid_quantity", "Limit", 1000000)
+			f.Errors[key("quantity")] = l.T("field.invalid_quantity", "Limit", 1000000)
 		}
 		cents, good := parseAmount(row.UnitPrice)
 		if !good {

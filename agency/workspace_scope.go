@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/field"
 	"workrate/locale"
 	"workrate/store"
 	"workrate/web"
@@ -78,17 +79,12 @@ func (h *Handler) workspaceBase(c *gin.Context, tab, titleID string) workspacePa
 	return p
 }
 
-// fieldMessage localizes a validation error of the workspace store.
-func fieldMessage(l *locale.Localizer, fe *workspace.FieldError) string {
-	return l.T("staff."+fe.Code, "Limit", fe.Limit)
-}
-
 // formErrorsOf turns a validation error into a form message next to its
 // field; ok is false for any other error (which the caller returns).
 func formErrorsOf(l *locale.Localizer, err error) (formErrors, bool) {
-	var fe *workspace.FieldError
-	if !errors.As(err, &fe) {
+	fe := field.As(err)
+	if fe == nil {
 		return nil, false
 	}
-	return formErrors{fe.Field: fieldMessage(l, fe)}, true
+	return formErrors{fe.Field: l.FieldMessage(fe)}, true
 }

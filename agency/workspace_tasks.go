@@ -151,7 +151,7 @@ func (h *Handler) moveTask(c *gin.Context) error {
 	status := c.PostForm("status")
 	_, err := h.work.UpdateTask(c, staffScope(c), actorOf(c), c.Param("task_id"), workspace.TaskPatch{Status: &status})
 	if _, ok := formErrorsOf(h.localizer(c), err); ok {
-		return h.renderBoard(c, http.StatusUnprocessableEntity, taskForm{Errors: formErrors{"form": h.localizer(c).T("staff.validation.invalid_status")}})
+		return h.renderBoard(c, http.StatusUnprocessableEntity, taskForm{Errors: formErrors{"form": h.localizer(c).T("field.invalid_status")}})
 	}
 	if err != nil {
 		return err

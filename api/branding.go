@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/branding"
+	"workrate/field"
 )
 
 // BrandingJSON is the agency's white label in the API. An empty
@@ -96,7 +96,7 @@ func (h *Handler) apiPutBranding(c *gin.Context) error {
 	}
 	st, err = h.brands.SetText(c, id, name, color)
 	if err != nil {
-		return brandingAPIError(err)
+		return h.nameTooLong(err)
 	}
 	h.refreshHosts(c)
 	c.JSON(http.StatusOK, h.brandingJSON(c, st))
@@ -121,19 +121,19 @@ func (h *Handler) apiPutLogo(c *gin.Context) error {
 			"send the image itself as the body (Content-Type image/png, image/jpeg or image/webp), not a form")
 	}
 	if c.Request.ContentLength > branding.MaxLogoBytes {
-		return brandingAPIError(branding.ErrLogoTooLarge)
+		return branding.ErrLogoTooLarge
 	}
 	data, err := branding.ReadLogo(c.Request.Body)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return brandingAPIError(branding.ErrLogoTooLarge)
+		return branding.ErrLogoTooLarge
 	}
 	if err != nil {
 		return apiErr(http.StatusBadRequest, "invalid_body", "the body could not be read")
 	}
 	st, err := h.brands.SaveLogo(c, agencyOf(c).ID, data)
 	if err != nil {
-		return brandingAPIError(err)
+		return err
 	}
 	h.refreshHosts(c)
 	c.JSON(http.StatusOK, h.brandingJSON(c, st))
@@ -150,33 +150,13 @@ func (h *Handler) apiDeleteLogo(c *gin.Context) error {
 	return nil
 }
 
-// brandingAPIError explains a refused branding value with its code; other
-// errors pass through.
-func brandingAPIError(err error) error {
-	var be *branding.Error
-	if !errors.As(err, &be) {
-		return err
+// nameTooLong gives a platform name that is too long the API's own code
+// for it; other errors pass through (to fieldError).
+func (h *Handler) nameTooLong(err error) error {
+	if fe := field.As(err); fe != nil && fe.Code == field.TooLong {
+		e := h.fieldError(fe)
+		e.Code = "branding.name_too_long"
+		return e
 	}
-	e := &Error{Status: http.StatusUnprocessableEntity, Code: be.Code}
-	switch be.Code {
-	case "logo.empty":
-		e.Status, e.Message = http.StatusBadRequest, "the body is empty: send the image file as the request body"
-	case "logo.too_large":
-		e.Status, e.Message = http.StatusRequestEntityTooLarge, "the logo is larger than 1 MiB; export it smaller and try again"
-	case "logo.too_big_dimensions":
-		e.Message = "the logo must be between 1 and 2000 pixels wide and tall"
-	case "logo.unsupported_format":
-		e.Status, e.Message = http.StatusUnsupportedMediaType, "the logo must be a PNG, JPEG or WebP image (SVG and other formats are refused)"
-	case "logo.corrupt":
-		e.Message = "the image is damaged or incomplete and cannot be read"
-	case "logo.trailing_data":
-		e.Message = "the file carries extra data after the end of the image; export the image again and upload that file"
-	case "branding.invalid_color":
-		e.Field, e.Message = "primary_color", "primary_color must be a hex colour such as #1e40af or #14a"
-	case "branding.name_too_long":
-		e.Field, e.Message = "platform_name", fmt.Sprintf("platform_name is longer than %d characters", branding.MaxNameLen)
-	default:
-		e.Message = be.Error()
-	}
-	return e
+	return err
 }

@@ -1,12 +1,12 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/field"
 	"workrate/store"
 	"workrate/tenant"
 )
@@ -56,16 +56,9 @@ func (h *Handler) apiAddDomain(c *gin.Context) error {
 		return err
 	}
 	if body.Hostname == nil {
-		return fieldErr("hostname", "is required")
+		return field.New("hostname", field.Required)
 	}
 	d, err := h.domains.Add(c, agencyOf(c).ID, *body.Hostname)
-	var de *tenant.DomainError
-	if errors.As(err, &de) {
-		if de.Code == tenant.DomainTaken {
-			return apiErr(http.StatusConflict, "hostname_taken", "this hostname is already in use")
-		}
-		return fieldErr("hostname", "%s", domainAPIMessage(de.Code))
-	}
 	if err != nil {
 		return err
 	}
@@ -102,23 +95,4 @@ func (h *Handler) apiRemoveDomain(c *gin.Context) error {
 	}
 	c.Status(http.StatusNoContent)
 	return nil
-}
-
-// domainAPIMessage explains a refused hostname in the API's English.
-func domainAPIMessage(code string) string {
-	switch code {
-	case tenant.DomainWildcard:
-		return "wildcard hostnames cannot be claimed"
-	case tenant.DomainIP:
-		return "an IP address is not a hostname"
-	case tenant.DomainSingleLabel:
-		return "a hostname needs at least two labels, such as app.example.com"
-	case tenant.DomainTooLong:
-		return "the hostname is too long"
-	case tenant.DomainPlatform:
-		return "names under the platform's own domains cannot be claimed"
-	case tenant.ErrTooManyDomains.Code:
-		return "the agency has claimed the most hostnames allowed"
-	}
-	return "must be a hostname such as app.example.com"
 }

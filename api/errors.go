@@ -9,8 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"workrate/auth"
+	"workrate/field"
 	"workrate/store"
-	"workrate/tenant"
 )
 
 // The API's error envelope: {"error":{"code":"…","message":"…"}}, plus
@@ -41,10 +41,48 @@ func apiErr(status int, code, format string, args ...any) *Error {
 	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// fieldErr is a 422 about one field of the body.
-func fieldErr(field, format string, args ...any) *Error {
-	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Field: field,
-		Message: field + ": " + fmt.Sprintf(format, args...)}
+// fieldErr is a 422 about one field of the body, for the API's own rules
+// that no data package has (refusals of the data packages are *field.Error,
+// answered by fieldError).
+func fieldErr(name, format string, args ...any) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Field: name,
+		Message: name + ": " + fmt.Sprintf(format, args...)}
+}
+
+// fieldError is the API's answer to a refused field: 422 invalid_field
+// naming the field, with the message the pages show, in English. A few
+// codes keep the API's own code and status: a cursor the API did not give
+// (400 invalid_cursor), too many rates (422 too_many), a hostname in use
+// (409 hostname_taken) and the refusals of a logo, which is the body itself,
+// not a field of it.
+func (h *Handler) fieldError(fe *field.Error) *Error {
+	msg := h.bundle.Localizer("en").FieldMessage(fe)
+	whole := func(status int, code string) *Error { return &Error{Status: status, Code: code, Message: msg} }
+	switch fe.Code {
+	case field.InvalidCursor:
+		return whole(http.StatusBadRequest, "invalid_cursor")
+	case field.TooManyRates:
+		return whole(http.StatusUnprocessableEntity, "too_many")
+	case field.HostnameTaken:
+		return whole(http.StatusConflict, "hostname_taken")
+	case field.LogoEmpty:
+		return whole(http.StatusBadRequest, "logo.empty")
+	case field.LogoTooLarge:
+		return whole(http.StatusRequestEntityTooLarge, "logo.too_large")
+	case field.LogoFormat:
+		return whole(http.StatusUnsupportedMediaType, "logo.unsupported_format")
+	case field.LogoDimensions:
+		return whole(http.StatusUnprocessableEntity, "logo.too_big_dimensions")
+	case field.LogoCorrupt:
+		return whole(http.StatusUnprocessableEntity, "logo.corrupt")
+	case field.LogoTrailingData:
+		return whole(http.StatusUnprocessableEntity, "logo.trailing_data")
+	}
+	code := "invalid_field"
+	if fe.Code == field.InvalidColor {
+		code = "branding.invalid_color"
+	}
+	return &Error{Status: http.StatusUnprocessableEntity, Code: code, Field: fe.Field, Message: fe.Field + ": " + msg}
 }
 
 // WriteError answers the error envelope; for code outside this package
@@ -55,27 +93,26 @@ func WriteError(c *gin.Context, status int, code, msg string) {
 }
 
 // api adapts an API handler that returns an error: *Error is answered as
-// it says, store.ErrNotFound is 404 (ids outside the caller's scope too),
+// it says, a *field.Error as fieldError says, store.ErrNotFound is 404 (ids outside the caller's scope too),
 // store.ErrConflict 409, auth.ErrBusy 429; anything else is logged and
 // answered 500 without detail.
 func (h *Handler) api(f func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := f(c); err != nil {
-			fail(c, err)
+			h.fail(c, err)
 		}
 	}
 }
 
 // fail answers err in the error envelope (see api).
-func fail(c *gin.Context, err error) {
+func (h *Handler) fail(c *gin.Context, err error) {
 	var ae *Error
-	var re *tenant.RateError
 	switch {
 	case errors.As(err, &ae):
 		c.Header("Cache-Control", "no-store")
 		c.AbortWithStatusJSON(ae.Status, apiErrorBody{apiErrorDetail{Code: ae.Code, Message: ae.Message, Field: ae.Field}})
-	case errors.As(err, &re):
-		fail(c, rateAPIError(re))
+	case field.As(err) != nil:
+		h.fail(c, h.fieldError(field.As(err)))
 	case errors.Is(err, store.ErrNotFound):
 		WriteError(c, http.StatusNotFound, "not_found", "no such resource")
 	case errors.Is(err, store.ErrConflict):
@@ -88,10 +125,6 @@ func fail(c *gin.Context, err error) {
 		c.Header("Retry-After", "1")
 		WriteError(c, http.StatusTooManyRequests, "busy", "the server is busy; retry in a moment")
 	default:
-		if fe := fieldError(err); fe != nil {
-			fail(c, fe)
-			return
-		}
 		slog.ErrorContext(c, "api request failed", "err", err, "path", c.FullPath())
 		WriteError(c, http.StatusInternalServerError, "internal", "internal error")
 	}

@@ -8,11 +8,7 @@
 package api
 
 import (
-	"errors"
 	"log/slog"
-	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
@@ -82,7 +78,7 @@ func agencyOf(c *gin.Context) *tenant.Agency {
 func (h *Handler) loadWorkspace(c *gin.Context) {
 	ws, err := h.work.Workspace(c, agencyOf(c).ID, c.Param("id"))
 	if err != nil {
-		fail(c, err)
+		h.fail(c, err)
 		return
 	}
 	c.Set(wsKey, ws)
@@ -121,55 +117,4 @@ func (h *Handler) refreshHosts(c *gin.Context) {
 	if err := h.resolver.Refresh(c); err != nil {
 		slog.WarnContext(c, "refresh host map", "err", err)
 	}
-}
-
-// fieldError maps validation errors of the data packages to a 422 (an
-// unknown cursor to 400); nil when err is none of them.
-func fieldError(err error) *Error {
-	var fe *workspace.FieldError
-	if !errors.As(err, &fe) {
-		return nil
-	}
-	if fe.Code == workspace.CodeInvalidCursor {
-		return apiErr(http.StatusBadRequest, "invalid_cursor", "the cursor is not one this API gave")
-	}
-	return fieldErr(fe.Field, "%s", fieldText(fe))
-}
-
-// fieldText explains a validation code to an API user.
-func fieldText(fe *workspace.FieldError) string {
-	limit := strconv.FormatInt(fe.Limit, 10)
-	switch fe.Code {
-	case workspace.CodeRequired:
-		return "is required"
-	case workspace.CodeTooLong:
-		return "is longer than the limit of " + limit + " characters"
-	case workspace.CodeInvalidStatus:
-		return "is not one of the statuses allowed here"
-	case workspace.CodeInvalidPriority:
-		return "must be one of low, normal, high, urgent"
-	case workspace.CodeInvalidDate:
-		return "must be a real date written YYYY-MM-DD"
-	case workspace.CodeDueBeforeIssue:
-		return "must not be before issued_on"
-	case workspace.CodeInvalidCurrency:
-		return "must be a three-letter ISO 4217 code such as EUR"
-	case workspace.CodeInvalidQuantity:
-		return "must be greater than 0 and at most " + limit
-	case workspace.CodeTooManyDecimals:
-		return "has more than 3 decimals"
-	case workspace.CodeNegative:
-		return "must not be negative"
-	case workspace.CodeTooLarge:
-		return "is larger than " + limit
-	case workspace.CodeNoLines:
-		return "needs at least one line"
-	case workspace.CodeTooManyLines:
-		return "has more than " + limit + " lines"
-	case workspace.CodeInvalidEmail:
-		return "is not a valid email address"
-	case workspace.CodeInvalidAssignee:
-		return "is not a staff member of this agency"
-	}
-	return "is not valid (" + strings.TrimPrefix(fe.Code, "validation.") + ")"
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/field"
 	"workrate/store"
 	"workrate/workspace"
 )
@@ -89,11 +90,11 @@ func lineInputs(ls []lineBody) ([]workspace.LineInput, error) {
 		f := func(name string) string { return fmt.Sprintf("lines[%d].%s", i, name) }
 		switch {
 		case l.Description == nil:
-			return nil, fieldErr(f("description"), "is required")
+			return nil, field.New(f("description"), field.Required)
 		case l.Quantity == nil:
-			return nil, fieldErr(f("quantity"), "is required")
+			return nil, field.New(f("quantity"), field.Required)
 		case l.UnitPriceCents == nil:
-			return nil, fieldErr(f("unit_price_cents"), "is required")
+			return nil, field.New(f("unit_price_cents"), field.Required)
 		}
 		out = append(out, workspace.LineInput{Description: *l.Description, Quantity: *l.Quantity, UnitPriceCents: *l.UnitPriceCents})
 	}
@@ -136,11 +137,11 @@ func (h *Handler) apiCreateInvoice(c *gin.Context) error {
 		v    *string
 	}{{"number", b.Number}, {"issued_on", b.IssuedOn}, {"due_on", b.DueOn}, {"currency", b.Currency}} {
 		if r.v == nil {
-			return fieldErr(r.name, "is required")
+			return field.New(r.name, field.Required)
 		}
 	}
 	if b.Lines == nil {
-		return fieldErr("lines", "is required")
+		return field.New("lines", field.Required)
 	}
 	if b.PaidOn != nil {
 		return fieldErr("paid_on", "is set by changing the status to paid")

@@ -26,7 +26,7 @@ func (h *Handler) requireAPIKey(c *gin.Context) {
 	k, err := h.keys.APIKeyByToken(c, token)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
-			fail(c, err)
+			h.fail(c, err)
 			return
 		}
 		c.Header("WWW-Authenticate", `Bearer realm="api", error="invalid_token"`)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/field"
 	"workrate/workspace"
 )
 
@@ -58,7 +59,7 @@ func (h *Handler) apiPostMessage(c *gin.Context) error {
 		return err
 	}
 	if b.Body == nil {
-		return fieldErr("body", "is required")
+		return field.New("body", field.Required)
 	}
 	m, err := h.work.PostMessage(c, staffScope(c), actorOf(c), *b.Body)
 	if err != nil {

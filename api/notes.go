@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/field"
 	"workrate/workspace"
 )
 
@@ -65,7 +66,7 @@ func (h *Handler) apiCreateNote(c *gin.Context) error {
 		return err
 	}
 	if b.Body == nil {
-		return fieldErr("body", "is required")
+		return field.New("body", field.Required)
 	}
 	n, err := h.work.CreateNote(c, staffScope(c), actorOf(c), *b.Body, b.AgencyOnly == nil || *b.AgencyOnly)
 	if err != nil {

@@ -101,11 +101,6 @@ func (h *Handler) apiPutPortal(c *gin.Context) error {
 		return err
 	}
 	res, err := h.access.Save(c, *agencyOf(c), w.ID, accessActor(c), in)
-	var fe *access.FieldError
-	if errors.As(err, &fe) {
-		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_field", Field: fe.Field,
-			Message: fe.Field + ": " + h.bundle.Localizer("en").T(fe.Code, "Min", auth.MinPasswordLength)}
-	}
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/field"
 	"workrate/tenant"
 )
 
@@ -61,11 +62,11 @@ func (h *Handler) apiPutRates(c *gin.Context) error {
 	for i, b := range body {
 		switch {
 		case b.Service == nil:
-			return fieldErr(fmt.Sprintf("[%d].service", i), "is required")
+			return field.New(fmt.Sprintf("[%d].service", i), field.Required)
 		case b.HourlyRateCents == nil:
-			return fieldErr(fmt.Sprintf("[%d].hourly_rate_cents", i), "is required")
+			return field.New(fmt.Sprintf("[%d].hourly_rate_cents", i), field.Required)
 		case b.Currency == nil:
-			return fieldErr(fmt.Sprintf("[%d].currency", i), "is required")
+			return field.New(fmt.Sprintf("[%d].currency", i), field.Required)
 		}
 		in = append(in, tenant.RateInput{Service: *b.Service, HourlyRateCents: *b.HourlyRateCents, Currency: *b.Currency})
 	}
@@ -75,29 +76,4 @@ func (h *Handler) apiPutRates(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, ratesJSON(rs))
 	return nil
-}
-
-// rateAPIError explains a refused rate.
-func rateAPIError(e *tenant.RateError) *Error {
-	field := e.Field
-	if e.Index >= 0 {
-		field = fmt.Sprintf("[%d].%s", e.Index, e.Field)
-	}
-	switch e.Code {
-	case tenant.RateRequired:
-		return fieldErr(field, "is required")
-	case tenant.RateTooLong:
-		return fieldErr(field, "is longer than 80 characters")
-	case tenant.RateNegative:
-		return fieldErr(field, "must not be negative")
-	case tenant.RateTooLarge:
-		return fieldErr(field, "is too large")
-	case tenant.RateInvalidCurrency:
-		return fieldErr(field, "must be a three-letter ISO 4217 code such as EUR")
-	case tenant.RateDuplicate:
-		return fieldErr(field, "names a service that is already in the list")
-	case tenant.RateTooMany:
-		return apiErr(http.StatusUnprocessableEntity, "too_many", "at most %d rates", tenant.MaxRates)
-	}
-	return fieldErr(field, "is not valid")
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/field"
 	"workrate/workspace"
 )
 
@@ -76,7 +77,7 @@ func (h *Handler) apiCreateTask(c *gin.Context) error {
 		return err
 	}
 	if b.Title == nil {
-		return fieldErr("title", "is required")
+		return field.New("title", field.Required)
 	}
 	if b.Position != nil {
 		return fieldErr("position", "can only be set when changing a task")

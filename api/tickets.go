@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/field"
 	"workrate/workspace"
 )
 
@@ -107,7 +108,7 @@ func (h *Handler) apiCreateTicket(c *gin.Context) error {
 		return err
 	}
 	if b.Subject == nil {
-		return fieldErr("subject", "is required")
+		return field.New("subject", field.Required)
 	}
 	t, err := h.work.CreateTicket(c, staffScope(c), actorOf(c), workspace.TicketInput{Subject: *b.Subject, Body: deref(b.Body), Priority: deref(b.Priority)})
 	if err != nil {
@@ -162,7 +163,7 @@ func (h *Handler) apiAddComment(c *gin.Context) error {
 		return err
 	}
 	if b.Body == nil {
-		return fieldErr("body", "is required")
+		return field.New("body", field.Required)
 	}
 	cm, err := h.work.AddComment(c, sc, actorOf(c), c.Param("ticket_id"), *b.Body, b.Internal != nil && *b.Internal)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"workrate/field"
 	"workrate/workspace"
 )
 
@@ -63,7 +64,7 @@ func (h *Handler) apiCreateWorkspace(c *gin.Context) error {
 		return err
 	}
 	if b.Name == nil {
-		return fieldErr("name", "is required")
+		return field.New("name", field.Required)
 	}
 	in := workspace.WorkspaceInput{Name: *b.Name}
 	if b.ContactEmail != nil {

@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"workrate/field"
 )
 
 // MaxPasswordBytes is the longest password, in bytes, accepted before any hashing.
@@ -74,7 +76,7 @@ func (p Params) validate() error {
 // CheckLength returns ErrPasswordTooLong when password is longer than MaxPasswordBytes.
 func CheckLength(password string) error {
 	if len(password) > MaxPasswordBytes {
-		return newPolicyError(CodePasswordTooLong)
+		return field.Limited("password", field.PasswordTooLong, MaxPasswordBytes)
 	}
 	return nil
 }
@@ -220,68 +222,28 @@ func truncate(s string) string {
 // MinPasswordLength is the minimum length, in characters (runes), of a new password.
 const MinPasswordLength = 10
 
-// Stable machine codes carried by PolicyError, for handlers to localize.
-const (
-	CodePasswordTooShort = "password.too_short"
-	CodePasswordTooLong  = "password.too_long"
-	CodePasswordCommon   = "password.common"
-)
-
-// PolicyError reports a password refused by the password policy; Code is stable for localization.
-type PolicyError struct {
-	Code string
-	Min  int
-}
-
-// Error describes the policy violation in English.
-func (e *PolicyError) Error() string {
-	switch e.Code {
-	case CodePasswordTooShort:
-		return fmt.Sprintf("auth: password must be at least %d characters", e.Min)
-	case CodePasswordTooLong:
-		return fmt.Sprintf("auth: password must be at most %d bytes", MaxPasswordBytes)
-	case CodePasswordCommon:
-		return "auth: password is too common"
-	default:
-		return "auth: password refused: " + e.Code
-	}
-}
-
-// Is reports whether target is a *PolicyError with the same Code, so errors.Is matches the sentinels.
-func (e *PolicyError) Is(target error) bool {
-	t, ok := target.(*PolicyError)
-	return ok && t != nil && t.Code == e.Code
-}
-
-// Sentinel policy errors, to be matched with errors.Is.
+// The password policy's refusals, matched with errors.Is (codes are
+// compared); each is a *field.Error about the field "password", which
+// callers move to their own input with In.
 var (
 	// ErrPasswordTooShort matches passwords shorter than MinPasswordLength characters.
-	ErrPasswordTooShort error = &PolicyError{Code: CodePasswordTooShort, Min: MinPasswordLength}
+	ErrPasswordTooShort error = field.Limited("password", field.PasswordTooShort, MinPasswordLength)
 	// ErrPasswordTooLong matches passwords longer than MaxPasswordBytes bytes.
-	ErrPasswordTooLong error = &PolicyError{Code: CodePasswordTooLong}
+	ErrPasswordTooLong error = field.Limited("password", field.PasswordTooLong, MaxPasswordBytes)
 	// ErrPasswordCommon matches passwords found in the embedded common-password list.
-	ErrPasswordCommon error = &PolicyError{Code: CodePasswordCommon}
+	ErrPasswordCommon error = field.New("password", field.PasswordCommon)
 )
 
-// newPolicyError returns a fresh *PolicyError for code, so callers never share the sentinels.
-func newPolicyError(code string) *PolicyError {
-	e := &PolicyError{Code: code}
-	if code == CodePasswordTooShort {
-		e.Min = MinPasswordLength
-	}
-	return e
-}
-
-// ValidateNewPassword checks a new password against the policy, returning a *PolicyError on refusal.
+// ValidateNewPassword checks a new password against the policy, returning a *field.Error on refusal.
 func ValidateNewPassword(password string) error {
 	if err := CheckLength(password); err != nil {
 		return err
 	}
 	if utf8.RuneCountInString(password) < MinPasswordLength {
-		return newPolicyError(CodePasswordTooShort)
+		return field.Limited("password", field.PasswordTooShort, MinPasswordLength)
 	}
 	if isCommonPassword(password) {
-		return newPolicyError(CodePasswordCommon)
+		return field.New("password", field.PasswordCommon)
 	}
 	return nil
 }

@@ -3,10 +3,11 @@ package auth
 import (
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"workrate/field"
 )
 
 // cheapParams keeps tests fast; never use them in production.
@@ -328,19 +329,19 @@ func TestValidateNewPassword(t *testing.T) {
 		want     error // nil when the password is accepted
 		code     string
 	}{
-		{"empty", "", ErrPasswordTooShort, CodePasswordTooShort},
-		{"9 characters", "xk4-tq9zp", ErrPasswordTooShort, CodePasswordTooShort},
-		{"9 runes in 18 bytes", strings.Repeat("é", 9), ErrPasswordTooShort, CodePasswordTooShort},
+		{"empty", "", ErrPasswordTooShort, field.PasswordTooShort},
+		{"9 characters", "xk4-tq9zp", ErrPasswordTooShort, field.PasswordTooShort},
+		{"9 runes in 18 bytes", strings.Repeat("é", 9), ErrPasswordTooShort, field.PasswordTooShort},
 		{"10 runes", strings.Repeat("é", 9) + "x", nil, ""},
 		{"10 characters", "xk4-tq9zpw", nil, ""},
 		{"1024 bytes", strings.Repeat("ab", 512), nil, ""},
-		{"1025 bytes", strings.Repeat("a", 1025), ErrPasswordTooLong, CodePasswordTooLong},
-		{"common", "password123", ErrPasswordCommon, CodePasswordCommon},
-		{"common mixed case", "PassWord123", ErrPasswordCommon, CodePasswordCommon},
-		{"common upper case", "QWERTYUIOP", ErrPasswordCommon, CodePasswordCommon},
-		{"common digits", "1234567890", ErrPasswordCommon, CodePasswordCommon},
-		{"common iloveyou123", "ILoveYou123", ErrPasswordCommon, CodePasswordCommon},
-		{"common welcome123", "Welcome123", ErrPasswordCommon, CodePasswordCommon},
+		{"1025 bytes", strings.Repeat("a", 1025), ErrPasswordTooLong, field.PasswordTooLong},
+		{"common", "password123", ErrPasswordCommon, field.PasswordCommon},
+		{"common mixed case", "PassWord123", ErrPasswordCommon, field.PasswordCommon},
+		{"common upper case", "QWERTYUIOP", ErrPasswordCommon, field.PasswordCommon},
+		{"common digits", "1234567890", ErrPasswordCommon, field.PasswordCommon},
+		{"common iloveyou123", "ILoveYou123", ErrPasswordCommon, field.PasswordCommon},
+		{"common welcome123", "Welcome123", ErrPasswordCommon, field.PasswordCommon},
 		{"common with padding is distinct", " password123 ", nil, ""},
 		{"good passphrase", "correct horse battery staple", nil, ""},
 		{"good unicode", "пароль-надёжный-42", nil, ""},
@@ -360,47 +361,18 @@ func TestValidateNewPassword(t *testing.T) {
 					t.Errorf("errors.Is(%v, %v) = %v, want %v", err, s, got, want)
 				}
 			}
-			var pe *PolicyError
+			var pe *field.Error
 			if !errors.As(err, &pe) {
-				t.Fatalf("error %v (%T) is not a *PolicyError", err, err)
+				t.Fatalf("error %v (%T) is not a *field.Error", err, err)
 			}
 			if pe.Code != tt.code {
 				t.Errorf("Code = %q, want %q", pe.Code, tt.code)
 			}
-			if tt.code == CodePasswordTooShort && pe.Min != MinPasswordLength {
-				t.Errorf("Min = %d, want %d", pe.Min, MinPasswordLength)
+			if tt.code == field.PasswordTooShort && pe.Limit != MinPasswordLength || pe.Field != "password" {
+				t.Errorf("field %q, limit %d; want password, %d", pe.Field, pe.Limit, MinPasswordLength)
 			}
 			if pe == tt.want {
 				t.Error("ValidateNewPassword returned the shared sentinel itself; callers could mutate it")
-			}
-		})
-	}
-}
-
-func TestPolicyError(t *testing.T) {
-	tests := []struct {
-		name    string
-		err     error
-		target  error
-		wantIs  bool
-		message string
-	}{
-		{"too short", &PolicyError{Code: CodePasswordTooShort, Min: 10}, ErrPasswordTooShort, true, "at least 10 characters"},
-		{"too long", &PolicyError{Code: CodePasswordTooLong}, ErrPasswordTooLong, true, "at most 1024 bytes"},
-		{"common", &PolicyError{Code: CodePasswordCommon}, ErrPasswordCommon, true, "too common"},
-		{"wrapped", fmt.Errorf("register: %w", &PolicyError{Code: CodePasswordCommon}), ErrPasswordCommon, true, "register: auth: password is too common"},
-		{"different code", &PolicyError{Code: CodePasswordCommon}, ErrPasswordTooShort, false, "too common"},
-		{"unknown code", &PolicyError{Code: "password.other"}, ErrPasswordCommon, false, "password.other"},
-		{"nil target", &PolicyError{Code: CodePasswordCommon}, (*PolicyError)(nil), false, "too common"},
-		{"other error type", &PolicyError{Code: CodePasswordCommon}, ErrInvalidHash, false, "too common"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := errors.Is(tt.err, tt.target); got != tt.wantIs {
-				t.Errorf("errors.Is(%v, %v) = %v, want %v", tt.err, tt.target, got, tt.wantIs)
-			}
-			if msg := tt.err.Error(); !strings.Contains(msg, tt.message) {
-				t.Errorf("Error() = %q, want it to contain %q", msg, tt.message)
 			}
 		})
 	}

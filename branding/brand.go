@@ -10,6 +10,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -116,7 +117,7 @@ func (s *Store) Get(ctx context.Context, agencyID string) (Settings, error) {
 func (s *Store) SetText(ctx context.Context, agencyID, name, color string) (Settings, error) {
 	name = strings.TrimSpace(name)
 	if len([]rune(name)) > MaxNameLen {
-		return Settings{}, &Error{Code: "branding.name_too_long"}
+		return Settings{}, field.Limited("platform_name", field.TooLong, MaxNameLen)
 	}
 	if color != "" {
 		c, err := ParseColor(color)

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"workrate/auth"
+	"workrate/field"
 	"workrate/store"
 	"workrate/tenant"
 )
@@ -35,23 +36,13 @@ func (h *Handler) createAgency(c *gin.Context) error {
 	}
 	email, err := auth.NormalizeEmail(form.OwnerEmail)
 	if err != nil {
-		form.Errors["owner_email"] = l.T("operator.agencies.error.email")
+		form.Errors["owner_email"] = l.T("field.invalid_email")
 	}
 	if form.OwnerName == "" {
 		form.OwnerName = email
 	}
-	var pe *auth.PolicyError
-	if err := auth.ValidateNewPassword(password); errors.As(err, &pe) {
-		switch pe.Code {
-		case auth.CodePasswordTooShort:
-			form.Errors["owner_password"] = l.T("operator.agencies.error.password_short", "Min", auth.MinPasswordLength)
-		case auth.CodePasswordCommon:
-			form.Errors["owner_password"] = l.T("operator.agencies.error.password_common")
-		default:
-			form.Errors["owner_password"] = l.T("operator.agencies.error.password")
-		}
-	} else if err != nil {
-		form.Errors["owner_password"] = l.T("operator.agencies.error.password")
+	if fe := field.As(auth.ValidateNewPassword(password)); fe != nil {
+		form.Errors["owner_password"] = l.FieldMessage(fe)
 	}
 	if len(form.Errors) > 0 {
 		return h.renderAgencies(c, http.StatusUnprocessableEntity, form)

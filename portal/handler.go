@@ -4,7 +4,6 @@
 package portal
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/field"
 	"workrate/locale"
 	"workrate/secondfactor"
 	"workrate/store"
@@ -103,17 +103,16 @@ func (cl *client) actor() workspace.Actor {
 
 // fieldErrors turns a workspace validation error into localized messages by field.
 func fieldErrors(c *gin.Context, err error) (map[string]string, bool) {
-	var fe *workspace.FieldError
-	if !errors.As(err, &fe) {
+	fe := field.As(err)
+	if fe == nil {
 		return nil, false
 	}
-	return map[string]string{fe.Field: web.LocalizerOf(c).T("portal."+fe.Code, "Limit", fe.Limit)}, true
+	return map[string]string{fe.Field: web.LocalizerOf(c).FieldMessage(fe)}, true
 }
 
 // listError answers a page link the store refuses (a bad cursor) with 400.
 func listError(err error) error {
-	var fe *workspace.FieldError
-	if errors.As(err, &fe) {
+	if field.As(err) != nil {
 		return web.Status(http.StatusBadRequest, err)
 	}
 	return err

@@ -10,6 +10,7 @@ import (
 
 	"workrate/access"
 	"workrate/auth"
+	"workrate/field"
 	"workrate/store"
 	"workrate/web"
 )
@@ -24,13 +25,12 @@ func (h *Handler) changePassword(c *gin.Context) error {
 	a, err := h.Access.ChangePassword(c, cl.Account, access.PasswordChange{
 		Current: c.PostForm("current_password"), New: c.PostForm("new_password"), Confirm: c.PostForm("confirm_password"),
 	}, asker)
-	var fe *access.FieldError
+	fe := field.As(err)
 	var throttled *auth.ThrottledError
 	switch {
 	case err == nil:
-	case errors.As(err, &fe):
-		msg := web.LocalizerOf(c).T(fe.Code, "Min", auth.MinPasswordLength)
-		return h.renderPassword(c, http.StatusUnprocessableEntity, map[string]string{fe.Field: msg}, "")
+	case fe != nil:
+		return h.renderPassword(c, http.StatusUnprocessableEntity, map[string]string{fe.Field: web.LocalizerOf(c).FieldMessage(fe)}, "")
 	case errors.As(err, &throttled):
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(throttled.Wait.Seconds()))))
 		msg := web.LocalizerOf(c).N("portal.login.throttled", max(int(math.Ceil(throttled.Wait.Minutes())), 1))

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -32,69 +33,53 @@ const (
 // ChallengePrefix is the label of the TXT record that proves control of a hostname.
 const ChallengePrefix = "_workrate-challenge."
 
-// DomainError explains why a hostname cannot be claimed; Code is a message id.
-type DomainError struct{ Code string }
-
-func (e *DomainError) Error() string { return "tenant: hostname refused: " + e.Code }
-
-// The codes of DomainError, which are also message ids (domains.toml).
-const (
-	DomainInvalid     = "domain.error.invalid"
-	DomainWildcard    = "domain.error.wildcard"
-	DomainIP          = "domain.error.ip"
-	DomainSingleLabel = "domain.error.single_label"
-	DomainTooLong     = "domain.error.too_long"
-	DomainPlatform    = "domain.error.platform"
-	DomainTaken       = "domain.error.taken"
-)
-
 // maxDomainsPerAgency bounds how many hostnames one agency may claim.
 const maxDomainsPerAgency = 50
 
 // ErrTooManyDomains means the agency has claimed the most hostnames allowed.
-var ErrTooManyDomains = &DomainError{Code: "domain.error.too_many"}
+var ErrTooManyDomains = field.New("hostname", field.TooManyHostnames)
 
 // ValidateHostname turns what a user typed into the hostname to store, or a
-// *DomainError: IDN becomes punycode; wildcards, IP addresses, ports, single
+// *field.Error: IDN becomes punycode; wildcards, IP addresses, ports, single
 // labels, over-long names and names at or under any of the platform's own
 // domains are refused.
 func ValidateHostname(input string, platform ...string) (string, error) {
 	s := strings.TrimSpace(input)
 	if s == "" || strings.ContainsAny(s, "/:@ \t") {
-		return "", &DomainError{Code: DomainInvalid}
+		return "", field.New("hostname", field.HostnameInvalid)
 	}
 	if strings.Contains(s, "*") {
-		return "", &DomainError{Code: DomainWildcard}
+		return "", field.New("hostname", field.HostnameWildcard)
 	}
 	if len(s) > maxHostLen+1 {
-		return "", &DomainError{Code: DomainTooLong}
+		return "", field.New("hostname", field.HostnameTooLong)
 	}
 	h, err := NormalizeHost(s)
 	if err != nil {
 		if len(s) > maxHostLen {
-			return "", &DomainError{Code: DomainTooLong}
+			return "", field.New("hostname", field.HostnameTooLong)
 		}
-		return "", &DomainError{Code: DomainInvalid}
+		return "", field.New("hostname", field.HostnameInvalid)
 	}
 	if IsIP(h) {
-		return "", &DomainError{Code: DomainIP}
+		return "", field.New("hostname", field.HostnameIP)
 	}
 	labels := strings.Split(h, ".")
 	if len(labels) < 2 {
-		return "", &DomainError{Code: DomainSingleLabel}
+		return "", field.New("hostname", field.HostnameSingleLabel)
 	}
 	if tld := labels[len(labels)-1]; strings.Trim(tld, "0123456789") == "" || strings.HasPrefix(h, "_") {
 		// An all-numeric top-level label is an address in disguise.
-		return "", &DomainError{Code: DomainIP}
+		return "", field.New("hostname", field.HostnameIP)
 	}
 	for _, p := range platform {
 		p = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(p), "."))
 		if p != "" && (h == p || strings.HasSuffix(h, "."+p)) {
-			return "", &DomainError{Code: DomainPlatform}
+			return "", field.New("hostname", field.HostnamePlatform)
 		}
 	}
 	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return "", &DomainError{Code: DomainPlatform}
+		return "", field.New("hostname", field.HostnamePlatform)
 	}
 	return h, nil
 }
@@ -110,7 +95,7 @@ func newVerificationToken() string {
 
 // AddDomain claims a hostname for an agency, pending DNS verification. The
 // hostname is validated with ValidateHostname against platform; a hostname
-// claimed by any agency is a *DomainError with DomainTaken.
+// claimed by any agency is a *field.Error with field.HostnameTaken.
 func (s *Store) AddDomain(ctx context.Context, agencyID, input string, platform ...string) (*Domain, error) {
 	h, err := ValidateHostname(input, platform...)
 	if err != nil {
@@ -132,7 +117,7 @@ func (s *Store) AddDomain(ctx context.Context, agencyID, input string, platform 
 	if _, err := s.db.NewInsert().Model(d).Exec(ctx); err != nil {
 		err = store.Translate(err)
 		if errors.Is(err, store.ErrConflict) {
-			return nil, &DomainError{Code: DomainTaken}
+			return nil, field.New("hostname", field.HostnameTaken)
 		}
 		return nil, fmt.Errorf("tenant: add domain %s: %w", h, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"workrate/field"
 	"workrate/migrations/testdb"
 	"workrate/store"
 	"workrate/tenant"
@@ -22,32 +23,32 @@ func TestValidateHostname(t *testing.T) {
 		{"  App.ACME.com. ", "app.acme.com", ""},
 		{"portal.bücher.de", "portal.xn--bcher-kva.de", ""},
 		{"acme.co.uk", "acme.co.uk", ""},
-		{"*.acme.com", "", tenant.DomainWildcard},
-		{"a*.acme.com", "", tenant.DomainWildcard},
-		{"192.0.2.1", "", tenant.DomainIP},
-		{"10.1.2.300", "", tenant.DomainIP},
-		{"[2001:db8::1]", "", tenant.DomainInvalid},
-		{"2001:db8::1", "", tenant.DomainInvalid},
-		{"acme", "", tenant.DomainSingleLabel},
-		{"app.acme.com:8443", "", tenant.DomainInvalid},
-		{"https://app.acme.com/", "", tenant.DomainInvalid},
-		{"app..acme.com", "", tenant.DomainInvalid},
-		{"-app.acme.com", "", tenant.DomainInvalid},
-		{"app_1.acme.com", "", tenant.DomainInvalid},
-		{"", "", tenant.DomainInvalid},
-		{long + "x.acme.com", "", tenant.DomainInvalid},
-		{strings.Repeat(long+".", 4) + "com", "", tenant.DomainTooLong},
-		{"workrate.cloud", "", tenant.DomainPlatform},
-		{"evil.workrate.cloud", "", tenant.DomainPlatform},
-		{"x.agencies.workrate.cloud", "", tenant.DomainPlatform},
-		{"EDGE.workrate.cloud", "", tenant.DomainPlatform},
-		{"app.localhost", "", tenant.DomainPlatform},
+		{"*.acme.com", "", field.HostnameWildcard},
+		{"a*.acme.com", "", field.HostnameWildcard},
+		{"192.0.2.1", "", field.HostnameIP},
+		{"10.1.2.300", "", field.HostnameIP},
+		{"[2001:db8::1]", "", field.HostnameInvalid},
+		{"2001:db8::1", "", field.HostnameInvalid},
+		{"acme", "", field.HostnameSingleLabel},
+		{"app.acme.com:8443", "", field.HostnameInvalid},
+		{"https://app.acme.com/", "", field.HostnameInvalid},
+		{"app..acme.com", "", field.HostnameInvalid},
+		{"-app.acme.com", "", field.HostnameInvalid},
+		{"app_1.acme.com", "", field.HostnameInvalid},
+		{"", "", field.HostnameInvalid},
+		{long + "x.acme.com", "", field.HostnameInvalid},
+		{strings.Repeat(long+".", 4) + "com", "", field.HostnameTooLong},
+		{"workrate.cloud", "", field.HostnamePlatform},
+		{"evil.workrate.cloud", "", field.HostnamePlatform},
+		{"x.agencies.workrate.cloud", "", field.HostnamePlatform},
+		{"EDGE.workrate.cloud", "", field.HostnamePlatform},
+		{"app.localhost", "", field.HostnamePlatform},
 		{"notworkrate.cloud", "notworkrate.cloud", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
 			got, err := tenant.ValidateHostname(c.in, platform...)
-			var de *tenant.DomainError
+			var de *field.Error
 			switch {
 			case c.code == "" && (err != nil || got != c.want):
 				t.Errorf("ValidateHostname(%q) = %q, %v; want %q", c.in, got, err, c.want)
@@ -84,11 +85,11 @@ func TestDomainStore(t *testing.T) {
 				t.Fatalf("new domain = %+v", d)
 			}
 			// One hostname belongs to one agency.
-			var de *tenant.DomainError
-			if _, err := ts.AddDomain(ctx, beta.ID, "app.acme.example"); !errors.As(err, &de) || de.Code != tenant.DomainTaken {
+			var de *field.Error
+			if _, err := ts.AddDomain(ctx, beta.ID, "app.acme.example"); !errors.As(err, &de) || de.Code != field.HostnameTaken {
 				t.Errorf("claiming another agency's hostname = %v", err)
 			}
-			if _, err := ts.AddDomain(ctx, acme.ID, "app.acme.example."); !errors.As(err, &de) || de.Code != tenant.DomainTaken {
+			if _, err := ts.AddDomain(ctx, acme.ID, "app.acme.example."); !errors.As(err, &de) || de.Code != field.HostnameTaken {
 				t.Errorf("claiming it twice = %v", err)
 			}
 			if _, err := ts.AddDomain(ctx, beta.ID, "portal.beta.example"); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -35,52 +36,32 @@ type RateInput struct {
 // MaxRates bounds an agency's list of service rates.
 const MaxRates = 100
 
+// maxService bounds a service name, in characters.
+const maxService = 80
+
 // maxRateCents is a sanity bound (one million per hour) that keeps totals far
 // from overflowing.
 const maxRateCents = 100_000_000
 
-// Rate error codes, stable for localization.
-const (
-	RateRequired        = "required"
-	RateTooLong         = "too_long"
-	RateNegative        = "negative"
-	RateTooLarge        = "too_large"
-	RateInvalidCurrency = "invalid_currency"
-	RateDuplicate       = "duplicate"
-	RateTooMany         = "too_many"
-)
-
-// RateError says which field of which rate was refused (Index is the rate's
-// place in a list, or -1 for a single rate).
-type RateError struct {
-	Index int
-	Field string // "service", "hourly_rate_cents", "currency" or "" for the list
-	Code  string
-}
-
-func (e *RateError) Error() string {
-	return fmt.Sprintf("tenant: rate %d: %s: %s", e.Index, e.Field, e.Code)
-}
-
 var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 
-// NormalizeRate trims and checks one rate; the error is a *RateError with Index -1.
+// NormalizeRate trims and checks one rate; the error is a *field.Error.
 func NormalizeRate(in RateInput) (RateInput, error) {
 	in.Service = strings.TrimSpace(in.Service)
 	in.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
 	switch {
 	case in.Service == "":
-		return in, &RateError{-1, "service", RateRequired}
-	case len([]rune(in.Service)) > 80:
-		return in, &RateError{-1, "service", RateTooLong}
+		return in, field.New("service", field.Required)
+	case len([]rune(in.Service)) > maxService:
+		return in, field.Limited("service", field.TooLong, maxService)
 	case in.HourlyRateCents < 0:
-		return in, &RateError{-1, "hourly_rate_cents", RateNegative}
+		return in, field.New("hourly_rate_cents", field.Negative)
 	case in.HourlyRateCents > maxRateCents:
-		return in, &RateError{-1, "hourly_rate_cents", RateTooLarge}
+		return in, field.Limited("hourly_rate_cents", field.TooLarge, maxRateCents)
 	case in.Currency == "":
-		return in, &RateError{-1, "currency", RateRequired}
+		return in, field.New("currency", field.Required)
 	case !currencyRE.MatchString(in.Currency):
-		return in, &RateError{-1, "currency", RateInvalidCurrency}
+		return in, field.New("currency", field.InvalidCurrency)
 	}
 	return in, nil
 }
@@ -94,7 +75,7 @@ func (s *Store) Rates(ctx context.Context, agencyID string) ([]Rate, error) {
 	return rs, nil
 }
 
-// AddRate appends a rate; a service already priced is a *RateError (duplicate).
+// AddRate appends a rate; a service already priced is a *field.Error (field.DuplicateService).
 func (s *Store) AddRate(ctx context.Context, agencyID string, in RateInput) (*Rate, error) {
 	in, err := NormalizeRate(in)
 	if err != nil {
@@ -107,7 +88,7 @@ func (s *Store) AddRate(ctx context.Context, agencyID string, in RateInput) (*Ra
 			return err
 		}
 		if n >= MaxRates {
-			return &RateError{-1, "", RateTooMany}
+			return field.Limited("", field.TooManyRates, MaxRates)
 		}
 		if err := serviceFree(ctx, tx, agencyID, "", in.Service); err != nil {
 			return err
@@ -171,23 +152,22 @@ func (s *Store) DeleteRate(ctx context.Context, agencyID, id string) error {
 
 // ReplaceRates sets the agency's whole list of rates at once, in the given
 // order (the API's PUT). Every rate is checked first; a refused one is a
-// *RateError naming its index, and nothing changes.
+// *field.Error whose field names its index ("[2].currency"), and nothing changes.
 func (s *Store) ReplaceRates(ctx context.Context, agencyID string, in []RateInput) ([]Rate, error) {
 	if len(in) > MaxRates {
-		return nil, &RateError{-1, "", RateTooMany}
+		return nil, field.Limited("", field.TooManyRates, MaxRates)
 	}
 	rs := make([]Rate, 0, len(in))
 	seen := map[string]bool{}
 	for i, r := range in {
 		r, err := NormalizeRate(r)
 		if err != nil {
-			e := err.(*RateError)
-			e.Index = i
-			return nil, e
+			fe := err.(*field.Error)
+			return nil, fe.In(fmt.Sprintf("[%d].%s", i, fe.Field))
 		}
 		key := strings.ToLower(r.Service)
 		if seen[key] {
-			return nil, &RateError{i, "service", RateDuplicate}
+			return nil, field.New(fmt.Sprintf("[%d].service", i), field.DuplicateService)
 		}
 		seen[key] = true
 		rs = append(rs, Rate{ID: store.NewID(), AgencyID: agencyID, Service: r.Service, HourlyRateCents: r.HourlyRateCents,
@@ -218,19 +198,19 @@ func serviceFree(ctx context.Context, db bun.IDB, agencyID, exceptID, service st
 		return err
 	}
 	if n > 0 {
-		return &RateError{-1, "service", RateDuplicate}
+		return field.New("service", field.DuplicateService)
 	}
 	return nil
 }
 
-// rateWriteError turns a unique-service violation into a *RateError.
+// rateWriteError turns a unique-service violation into a *field.Error.
 func rateWriteError(op string, err error) error {
-	if _, ok := err.(*RateError); ok {
+	if _, ok := err.(*field.Error); ok {
 		return err
 	}
 	err = store.Translate(err)
 	if errors.Is(err, store.ErrConflict) {
-		return &RateError{-1, "service", RateDuplicate}
+		return field.New("service", field.DuplicateService)
 	}
 	return fmt.Errorf("tenant: %s rate: %w", op, err)
 }

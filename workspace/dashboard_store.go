@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -102,7 +103,7 @@ func (s *Store) UnpaidInvoices(ctx context.Context, sc Scope, today string, limi
 		return nil, 0, 0, fmt.Errorf("workspace: unpaid invoices: %w", err)
 	}
 	if !ValidDate(today) {
-		return nil, 0, 0, fieldErr("today", CodeInvalidDate)
+		return nil, 0, 0, field.New("today", field.InvalidDate)
 	}
 	var rows []struct {
 		Invoice `bun:",extend"`

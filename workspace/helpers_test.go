@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"workrate/field"
 	"workrate/fixture"
 	"workrate/migrations/testdb"
 	"workrate/store"
@@ -43,15 +44,15 @@ func wantNotFound(t *testing.T, err error) {
 	}
 }
 
-// wantField fails unless err is a *FieldError with that field and code.
-func wantField(t *testing.T, err error, field, code string) {
+// wantField fails unless err is a *field.Error with that field and code.
+func wantField(t *testing.T, err error, name, code string) {
 	t.Helper()
-	var fe *workspace.FieldError
+	var fe *field.Error
 	if !errors.As(err, &fe) {
-		t.Fatalf("got %v, want a field error %s/%s", err, field, code)
+		t.Fatalf("got %v, want a field error %s/%s", err, name, code)
 	}
-	if fe.Field != field || fe.Code != code {
-		t.Fatalf("got field error %s/%s, want %s/%s", fe.Field, fe.Code, field, code)
+	if fe.Field != name || fe.Code != code {
+		t.Fatalf("got field error %s/%s, want %s/%s", fe.Field, fe.Code, name, code)
 	}
 }
 

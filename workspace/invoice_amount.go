@@ -3,6 +3,8 @@ package workspace
 import (
 	"math"
 	"strconv"
+
+	"workrate/field"
 )
 
 // Money is kept in integer cents and quantities in thousandths (milli), so
@@ -21,18 +23,18 @@ func LineAmount(quantityMilli, unitPriceCents int64) int64 {
 }
 
 // QuantityMilli converts a quantity of at most 3 decimals into thousandths;
-// a bad quantity is a *FieldError on the field "quantity".
+// a bad quantity is a *field.Error on the field "quantity".
 func QuantityMilli(q float64) (int64, error) {
 	if math.IsNaN(q) || math.IsInf(q, 0) || q <= 0 {
-		return 0, fieldErr("quantity", CodeInvalidQuantity)
+		return 0, field.Limited("quantity", field.InvalidQuantity, maxQuantityMilli/1000)
 	}
 	m := q * 1000
 	r := math.Round(m)
 	if math.Abs(m-r) > 1e-6 {
-		return 0, fieldErr("quantity", CodeTooManyDecimals)
+		return 0, field.New("quantity", field.TooManyDecimals)
 	}
 	if r < 1 || r > maxQuantityMilli {
-		return 0, &FieldError{Field: "quantity", Code: CodeInvalidQuantity, Limit: maxQuantityMilli / 1000}
+		return 0, field.Limited("quantity", field.InvalidQuantity, maxQuantityMilli/1000)
 	}
 	return int64(r), nil
 }

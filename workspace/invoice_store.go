@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -111,10 +112,10 @@ type InvoiceTotals struct {
 // validLines checks lines and computes their amounts and the total.
 func validLines(in []LineInput) ([]InvoiceLine, int64, error) {
 	if len(in) == 0 {
-		return nil, 0, fieldErr("lines", CodeNoLines)
+		return nil, 0, field.New("lines", field.NoLines)
 	}
 	if len(in) > maxLines {
-		return nil, 0, &FieldError{Field: "lines", Code: CodeTooManyLines, Limit: maxLines}
+		return nil, 0, field.Limited("lines", field.TooManyLines, maxLines)
 	}
 	lines := make([]InvoiceLine, len(in))
 	var total int64
@@ -126,14 +127,13 @@ func validLines(in []LineInput) ([]InvoiceLine, int64, error) {
 		}
 		qm, err := QuantityMilli(l.Quantity)
 		if err != nil {
-			fe := err.(*FieldError)
-			return nil, 0, &FieldError{Field: f("quantity"), Code: fe.Code, Limit: fe.Limit}
+			return nil, 0, err.(*field.Error).In(f("quantity"))
 		}
 		if l.UnitPriceCents < 0 {
-			return nil, 0, fieldErr(f("unit_price_cents"), CodeNegative)
+			return nil, 0, field.New(f("unit_price_cents"), field.Negative)
 		}
 		if l.UnitPriceCents > maxUnitPriceCents {
-			return nil, 0, &FieldError{Field: f("unit_price_cents"), Code: CodeTooLarge, Limit: maxUnitPriceCents}
+			return nil, 0, field.Limited(f("unit_price_cents"), field.TooLarge, maxUnitPriceCents)
 		}
 		lines[i] = InvoiceLine{Position: i + 1, Description: desc, QuantityMilli: qm, UnitPriceCents: l.UnitPriceCents, AmountCents: LineAmount(qm, l.UnitPriceCents)}
 		total += lines[i].AmountCents
@@ -155,12 +155,12 @@ func (inv *Invoice) validate() error {
 		return err
 	}
 	if inv.DueOn < inv.IssuedOn {
-		return fieldErr("due_on", CodeDueBeforeIssue)
+		return field.New("due_on", field.DueBeforeIssue)
 	}
 	if inv.Currency, err = currencyCode("currency", inv.Currency); err != nil {
 		return err
 	}
-	if inv.Status, err = oneOf("status", CodeInvalidStatus, inv.Status, InvoiceStatuses()); err != nil {
+	if inv.Status, err = oneOf("status", field.InvalidStatus, inv.Status, InvoiceStatuses()); err != nil {
 		return err
 	}
 	if inv.PaidOn, err = date("paid_on", inv.PaidOn, false); err != nil {
@@ -208,7 +208,7 @@ func (s *Store) Invoices(ctx context.Context, sc Scope, opt ListOptions) (Page[I
 		return page, err
 	}
 	if after != nil && !ValidDate(after[0]) {
-		return page, fieldErr("cursor", CodeInvalidCursor)
+		return page, field.New("cursor", field.InvalidCursor)
 	}
 	limit := opt.limit()
 	q := s.db.NewSelect().Model(&page.Items).Where("agency_id = ? AND workspace_id = ?", sc.AgencyID, sc.WorkspaceID)
@@ -401,7 +401,7 @@ func (s *Store) InvoiceTotals(ctx context.Context, sc Scope, today string) (Invo
 		today = Today()
 	}
 	if !ValidDate(today) {
-		return tot, fieldErr("today", CodeInvalidDate)
+		return tot, field.New("today", field.InvalidDate)
 	}
 	var rows []struct {
 		Currency     string `bun:"currency"`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"workrate/field"
 	"workrate/fixture"
 	"workrate/store"
 	"workrate/workspace"
@@ -80,7 +81,7 @@ func TestLineAmountsAndTotals(t *testing.T) {
 			}
 		}
 		_, err = s.InvoiceTotals(ctx, w.StaffScope(), "01/02/2026")
-		wantField(t, err, "today", workspace.CodeInvalidDate)
+		wantField(t, err, "today", field.InvalidDate)
 		if !got.Overdue("2026-04-01") || got.Overdue("2026-03-31") || !got.Unpaid() {
 			t.Errorf("Overdue/Unpaid of %+v", got)
 		}
@@ -130,7 +131,7 @@ func TestInvoiceUpdates(t *testing.T) {
 			t.Errorf("void = %+v, %v; want no paid date", void, err)
 		}
 		_, err = s.UpdateInvoice(ctx, sc, a, draft.ID, workspace.InvoicePatch{DueOn: ptr("2025-12-31")})
-		wantField(t, err, "due_on", workspace.CodeDueBeforeIssue)
+		wantField(t, err, "due_on", field.DueBeforeIssue)
 
 		act, err := s.Activity(ctx, sc, 5)
 		if err != nil {

@@ -3,6 +3,7 @@ package workspace_test
 import (
 	"testing"
 
+	"workrate/field"
 	"workrate/fixture"
 	"workrate/workspace"
 )
@@ -40,7 +41,7 @@ func TestNotes(t *testing.T) {
 		_, err = s.Note(ctx, w.ClientScope(), n.ID)
 		wantNotFound(t, err)
 		_, err = s.UpdateNote(ctx, sc, a, n.ID, "", true)
-		wantField(t, err, "body", workspace.CodeRequired)
+		wantField(t, err, "body", field.Required)
 
 		if err := s.DeleteNote(ctx, sc, a, n.ID); err != nil {
 			t.Fatal(err)

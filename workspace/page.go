@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strings"
 
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -54,11 +55,11 @@ func decodeCursor(c string, n int) ([]string, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
-		return nil, fieldErr("cursor", CodeInvalidCursor)
+		return nil, field.New("cursor", field.InvalidCursor)
 	}
 	parts := strings.Split(string(b), "\x00")
 	if len(parts) != n || !store.ValidID(parts[n-1]) {
-		return nil, fieldErr("cursor", CodeInvalidCursor)
+		return nil, field.New("cursor", field.InvalidCursor)
 	}
 	return parts, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -52,10 +53,10 @@ func affected(res interface{ RowsAffected() (int64, error) }) error {
 	return nil
 }
 
-// wrapErr adds context to a store error, but hands a *FieldError back as it
+// wrapErr adds context to a store error, but hands a *field.Error back as it
 // is, so that callers can show it next to its field.
 func wrapErr(err error, format string, args ...any) error {
-	var fe *FieldError
+	var fe *field.Error
 	if errors.As(err, &fe) {
 		return fe
 	}

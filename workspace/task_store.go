@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -111,7 +112,7 @@ func (s *Store) CreateTask(ctx context.Context, sc Scope, a Actor, in TaskInput)
 	if in.Status == "" {
 		in.Status = TaskTodo
 	}
-	if t.Status, err = oneOf("status", CodeInvalidStatus, in.Status, TaskStatuses()); err != nil {
+	if t.Status, err = oneOf("status", field.InvalidStatus, in.Status, TaskStatuses()); err != nil {
 		return nil, err
 	}
 	if t.DueOn, err = date("due_on", in.DueOn, false); err != nil {
@@ -148,14 +149,14 @@ func checkAssignee(ctx context.Context, db bun.IDB, sc Scope, id string) error {
 		return nil
 	}
 	if !store.ValidID(id) {
-		return fieldErr("assignee_id", CodeInvalidAssignee)
+		return field.New("assignee_id", field.InvalidAssignee)
 	}
 	n, err := db.NewSelect().Table("staff_users").Where("agency_id = ? AND id = ?", sc.AgencyID, id).Count(ctx)
 	if err != nil {
 		return fmt.Errorf("assignee %s: %w", id, store.Translate(err))
 	}
 	if n == 0 {
-		return fieldErr("assignee_id", CodeInvalidAssignee)
+		return field.New("assignee_id", field.InvalidAssignee)
 	}
 	return nil
 }
@@ -200,7 +201,7 @@ func (s *Store) UpdateTask(ctx context.Context, sc Scope, a Actor, id string, in
 			}
 		}
 		if in.Status != nil {
-			if t.Status, err = oneOf("status", CodeInvalidStatus, *in.Status, TaskStatuses()); err != nil {
+			if t.Status, err = oneOf("status", field.InvalidStatus, *in.Status, TaskStatuses()); err != nil {
 				return err
 			}
 		}

@@ -3,6 +3,7 @@ package workspace_test
 import (
 	"testing"
 
+	"workrate/field"
 	"workrate/fixture"
 	"workrate/workspace"
 )
@@ -65,11 +66,11 @@ func TestTaskBoard(t *testing.T) {
 
 		// An assignee of another agency is refused.
 		_, err = s.UpdateTask(ctx, sc, a, t1.ID, workspace.TaskPatch{AssigneeID: ptr(fx.StaffB.ID)})
-		wantField(t, err, "assignee_id", workspace.CodeInvalidAssignee)
+		wantField(t, err, "assignee_id", field.InvalidAssignee)
 		_, err = s.CreateTask(ctx, sc, a, workspace.TaskInput{Title: "x", AssigneeID: "nobody"})
-		wantField(t, err, "assignee_id", workspace.CodeInvalidAssignee)
+		wantField(t, err, "assignee_id", field.InvalidAssignee)
 		_, err = s.UpdateTask(ctx, sc, a, t1.ID, workspace.TaskPatch{Status: ptr("archived")})
-		wantField(t, err, "status", workspace.CodeInvalidStatus)
+		wantField(t, err, "status", field.InvalidStatus)
 
 		if err := s.DeleteTask(ctx, sc, a, t2.ID); err != nil {
 			t.Fatal(err)

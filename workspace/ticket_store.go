@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/field"
 	"workrate/store"
 )
 
@@ -85,7 +86,7 @@ func (s *Store) Tickets(ctx context.Context, sc Scope, status string, opt ListOp
 		return page, fmt.Errorf("workspace: tickets: %w", err)
 	}
 	if status != "" {
-		if _, err := oneOf("status", CodeInvalidStatus, status, TicketStatuses()); err != nil {
+		if _, err := oneOf("status", field.InvalidStatus, status, TicketStatuses()); err != nil {
 			return page, err
 		}
 	}
@@ -147,7 +148,7 @@ func (s *Store) CreateTicket(ctx context.Context, sc Scope, a Actor, in TicketIn
 	if in.Priority == "" {
 		in.Priority = PriorityNormal
 	}
-	if t.Priority, err = oneOf("priority", CodeInvalidPriority, in.Priority, TicketPriorities()); err != nil {
+	if t.Priority, err = oneOf("priority", field.InvalidPriority, in.Priority, TicketPriorities()); err != nil {
 		return nil, err
 	}
 	t.FromClient = a.Kind == ActorClient || !sc.IsStaff()
@@ -202,12 +203,12 @@ func (s *Store) UpdateTicket(ctx context.Context, sc Scope, a Actor, id string, 
 		}
 		before := *t
 		if in.Status != nil {
-			if t.Status, err = oneOf("status", CodeInvalidStatus, *in.Status, TicketStatuses()); err != nil {
+			if t.Status, err = oneOf("status", field.InvalidStatus, *in.Status, TicketStatuses()); err != nil {
 				return err
 			}
 		}
 		if in.Priority != nil {
-			if t.Priority, err = oneOf("priority", CodeInvalidPriority, *in.Priority, TicketPriorities()); err != nil {
+			if t.Priority, err = oneOf("priority", field.InvalidPriority, *in.Priority, TicketPriorities()); err != nil {
 				return err
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"workrate/field"
 	"workrate/fixture"
 	"workrate/workspace"
 )
@@ -45,16 +46,16 @@ func TestTicketLifecycle(t *testing.T) {
 			t.Errorf("updated %+v", up)
 		}
 		_, err = s.UpdateTicket(ctx, sc, a, tk.ID, workspace.TicketPatch{Status: ptr("done")})
-		wantField(t, err, "status", workspace.CodeInvalidStatus)
+		wantField(t, err, "status", field.InvalidStatus)
 		_, err = s.UpdateTicket(ctx, sc, a, tk.ID, workspace.TicketPatch{Priority: ptr("asap")})
-		wantField(t, err, "priority", workspace.CodeInvalidPriority)
+		wantField(t, err, "priority", field.InvalidPriority)
 
 		waiting, err := s.Tickets(ctx, sc, workspace.TicketWaiting, workspace.ListOptions{})
 		if err != nil || len(waiting.Items) != 1 || waiting.Items[0].ID != tk.ID {
 			t.Errorf("waiting tickets = %+v, %v", waiting.Items, err)
 		}
 		_, err = s.Tickets(ctx, sc, "bogus", workspace.ListOptions{})
-		wantField(t, err, "status", workspace.CodeInvalidStatus)
+		wantField(t, err, "status", field.InvalidStatus)
 		if n, err := s.CountOpenTickets(ctx, sc); err != nil || n != 2 {
 			t.Errorf("open tickets = %d, %v; want 2 (open + waiting)", n, err)
 		}
@@ -120,7 +121,7 @@ func TestComments(t *testing.T) {
 			}
 		}
 		_, err = s.AddComment(ctx, w.StaffScope(), w.StaffActor(), tk.ID, " \n ", false)
-		wantField(t, err, "body", workspace.CodeRequired)
+		wantField(t, err, "body", field.Required)
 
 		// Activity names the ticket, never the comment's text; internal ones are internal.
 		act, err := s.Activity(ctx, w.StaffScope(), 3)
@@ -204,9 +205,9 @@ func TestMessages(t *testing.T) {
 			t.Errorf("posted %+v", m)
 		}
 		_, err = s.PostMessage(ctx, w.StaffScope(), w.StaffActor(), "   ")
-		wantField(t, err, "body", workspace.CodeRequired)
+		wantField(t, err, "body", field.Required)
 		_, err = s.PostMessage(ctx, w.StaffScope(), w.StaffActor(), strings.Repeat("é", 20_001))
-		wantField(t, err, "body", workspace.CodeTooLong)
+		wantField(t, err, "body", field.TooLong)
 		if _, err := s.PostMessage(ctx, w.StaffScope(), w.StaffActor(), strings.Repeat("é", 20_000)); err != nil {
 			t.Errorf("a body of exactly 20,000 characters: %v", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"workrate/field"
 	"workrate/fixture"
 	"workrate/workspace"
 )
@@ -87,26 +88,26 @@ func (c inputs) workspace(in workspace.WorkspaceInput) func() error {
 // rowCases are refused tasks, tickets, workspaces, messages, notes and cursors.
 func rowCases(c inputs) []validationCase {
 	return []validationCase{
-		{"task title empty", "title", workspace.CodeRequired, c.task(workspace.TaskInput{Title: " \t\n"})},
-		{"task title 201", "title", workspace.CodeTooLong, c.task(workspace.TaskInput{Title: strings.Repeat("a", 201)})},
-		{"task description 20001", "description", workspace.CodeTooLong, c.task(workspace.TaskInput{Title: "t", Description: strings.Repeat("a", 20_001)})},
-		{"task status", "status", workspace.CodeInvalidStatus, c.task(workspace.TaskInput{Title: "t", Status: "blocked"})},
-		{"task due 31 Feb", "due_on", workspace.CodeInvalidDate, c.task(workspace.TaskInput{Title: "t", DueOn: "2026-02-31"})},
-		{"task due format", "due_on", workspace.CodeInvalidDate, c.task(workspace.TaskInput{Title: "t", DueOn: "2026-2-3"})},
-		{"ticket subject empty", "subject", workspace.CodeRequired, c.ticket(workspace.TicketInput{})},
-		{"ticket subject 201", "subject", workspace.CodeTooLong, c.ticket(workspace.TicketInput{Subject: strings.Repeat("ü", 201)})},
-		{"ticket body 20001", "body", workspace.CodeTooLong, c.ticket(workspace.TicketInput{Subject: "s", Body: strings.Repeat("a", 20_001)})},
-		{"ticket priority", "priority", workspace.CodeInvalidPriority, c.ticket(workspace.TicketInput{Subject: "s", Priority: "High"})},
-		{"workspace name empty", "name", workspace.CodeRequired, c.workspace(workspace.WorkspaceInput{})},
-		{"workspace name 121", "name", workspace.CodeTooLong, c.workspace(workspace.WorkspaceInput{Name: strings.Repeat("n", 121)})},
-		{"workspace email", "contact_email", workspace.CodeInvalidEmail, c.workspace(workspace.WorkspaceInput{Name: "n", ContactEmail: "not an email"})},
-		{"message empty", "body", workspace.CodeRequired, func() error { _, err := c.s.PostMessage(ctx, c.sc, c.a, ""); return err }},
-		{"note empty", "body", workspace.CodeRequired, func() error { _, err := c.s.CreateNote(ctx, c.sc, c.a, "\x00", true); return err }},
-		{"cursor junk", "cursor", workspace.CodeInvalidCursor, func() error {
+		{"task title empty", "title", field.Required, c.task(workspace.TaskInput{Title: " \t\n"})},
+		{"task title 201", "title", field.TooLong, c.task(workspace.TaskInput{Title: strings.Repeat("a", 201)})},
+		{"task description 20001", "description", field.TooLong, c.task(workspace.TaskInput{Title: "t", Description: strings.Repeat("a", 20_001)})},
+		{"task status", "status", field.InvalidStatus, c.task(workspace.TaskInput{Title: "t", Status: "blocked"})},
+		{"task due 31 Feb", "due_on", field.InvalidDate, c.task(workspace.TaskInput{Title: "t", DueOn: "2026-02-31"})},
+		{"task due format", "due_on", field.InvalidDate, c.task(workspace.TaskInput{Title: "t", DueOn: "2026-2-3"})},
+		{"ticket subject empty", "subject", field.Required, c.ticket(workspace.TicketInput{})},
+		{"ticket subject 201", "subject", field.TooLong, c.ticket(workspace.TicketInput{Subject: strings.Repeat("ü", 201)})},
+		{"ticket body 20001", "body", field.TooLong, c.ticket(workspace.TicketInput{Subject: "s", Body: strings.Repeat("a", 20_001)})},
+		{"ticket priority", "priority", field.InvalidPriority, c.ticket(workspace.TicketInput{Subject: "s", Priority: "High"})},
+		{"workspace name empty", "name", field.Required, c.workspace(workspace.WorkspaceInput{})},
+		{"workspace name 121", "name", field.TooLong, c.workspace(workspace.WorkspaceInput{Name: strings.Repeat("n", 121)})},
+		{"workspace email", "contact_email", field.InvalidEmail, c.workspace(workspace.WorkspaceInput{Name: "n", ContactEmail: "not an email"})},
+		{"message empty", "body", field.Required, func() error { _, err := c.s.PostMessage(ctx, c.sc, c.a, ""); return err }},
+		{"note empty", "body", field.Required, func() error { _, err := c.s.CreateNote(ctx, c.sc, c.a, "\x00", true); return err }},
+		{"cursor junk", "cursor", field.InvalidCursor, func() error {
 			_, err := c.s.Tickets(ctx, c.sc, "", workspace.ListOptions{Cursor: "%%%"})
 			return err
 		}},
-		{"cursor not an id", "cursor", workspace.CodeInvalidCursor, func() error {
+		{"cursor not an id", "cursor", field.InvalidCursor, func() error {
 			_, err := c.s.Messages(ctx, c.sc, workspace.ListOptions{Cursor: "bm90LWFuLWlk"})
 			return err
 		}},
@@ -116,25 +117,25 @@ func rowCases(c inputs) []validationCase {
 // invoiceCases are refused invoices and invoice lines.
 func invoiceCases(c inputs) []validationCase {
 	return []validationCase{
-		{"invoice number empty", "number", workspace.CodeRequired, c.invoice(func(in *workspace.InvoiceInput) { in.Number = "" })},
-		{"invoice number 41", "number", workspace.CodeTooLong, c.invoice(func(in *workspace.InvoiceInput) { in.Number = strings.Repeat("9", 41) })},
-		{"invoice issued empty", "issued_on", workspace.CodeRequired, c.invoice(func(in *workspace.InvoiceInput) { in.IssuedOn = "" })},
-		{"invoice issued bad", "issued_on", workspace.CodeInvalidDate, c.invoice(func(in *workspace.InvoiceInput) { in.IssuedOn = "2026-13-01" })},
-		{"invoice due before issue", "due_on", workspace.CodeDueBeforeIssue, c.invoice(func(in *workspace.InvoiceInput) { in.DueOn = "2026-02-28" })},
-		{"invoice currency empty", "currency", workspace.CodeRequired, c.invoice(func(in *workspace.InvoiceInput) { in.Currency = "" })},
-		{"invoice currency shape", "currency", workspace.CodeInvalidCurrency, c.invoice(func(in *workspace.InvoiceInput) { in.Currency = "EURO" })},
-		{"invoice currency unknown", "currency", workspace.CodeInvalidCurrency, c.invoice(func(in *workspace.InvoiceInput) { in.Currency = "ABC" })},
-		{"invoice status", "status", workspace.CodeInvalidStatus, c.invoice(func(in *workspace.InvoiceInput) { in.Status = "overdue" })},
-		{"invoice no lines", "lines", workspace.CodeNoLines, c.invoice(func(in *workspace.InvoiceInput) { in.Lines = nil })},
-		{"line description", "lines[1].description", workspace.CodeRequired, c.invoice(addLine(workspace.LineInput{Quantity: 1}))},
-		{"line quantity zero", "lines[1].quantity", workspace.CodeInvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d"}))},
-		{"line quantity negative", "lines[1].quantity", workspace.CodeInvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: -1}))},
-		{"line quantity NaN", "lines[1].quantity", workspace.CodeInvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: math.NaN()}))},
-		{"line quantity huge", "lines[1].quantity", workspace.CodeInvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1e7}))},
-		{"line quantity 4 decimals", "lines[1].quantity", workspace.CodeTooManyDecimals, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1.0005}))},
-		{"line quantity below a milli", "lines[1].quantity", workspace.CodeTooManyDecimals, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 0.0004}))},
-		{"line price negative", "lines[1].unit_price_cents", workspace.CodeNegative, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: -1}))},
-		{"line price huge", "lines[1].unit_price_cents", workspace.CodeTooLarge, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: 1e12}))},
+		{"invoice number empty", "number", field.Required, c.invoice(func(in *workspace.InvoiceInput) { in.Number = "" })},
+		{"invoice number 41", "number", field.TooLong, c.invoice(func(in *workspace.InvoiceInput) { in.Number = strings.Repeat("9", 41) })},
+		{"invoice issued empty", "issued_on", field.Required, c.invoice(func(in *workspace.InvoiceInput) { in.IssuedOn = "" })},
+		{"invoice issued bad", "issued_on", field.InvalidDate, c.invoice(func(in *workspace.InvoiceInput) { in.IssuedOn = "2026-13-01" })},
+		{"invoice due before issue", "due_on", field.DueBeforeIssue, c.invoice(func(in *workspace.InvoiceInput) { in.DueOn = "2026-02-28" })},
+		{"invoice currency empty", "currency", field.Required, c.invoice(func(in *workspace.InvoiceInput) { in.Currency = "" })},
+		{"invoice currency shape", "currency", field.InvalidCurrency, c.invoice(func(in *workspace.InvoiceInput) { in.Currency = "EURO" })},
+		{"invoice currency unknown", "currency", field.InvalidCurrency, c.invoice(func(in *workspace.InvoiceInput) { in.Currency = "ABC" })},
+		{"invoice status", "status", field.InvalidStatus, c.invoice(func(in *workspace.InvoiceInput) { in.Status = "overdue" })},
+		{"invoice no lines", "lines", field.NoLines, c.invoice(func(in *workspace.InvoiceInput) { in.Lines = nil })},
+		{"line description", "lines[1].description", field.Required, c.invoice(addLine(workspace.LineInput{Quantity: 1}))},
+		{"line quantity zero", "lines[1].quantity", field.InvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d"}))},
+		{"line quantity negative", "lines[1].quantity", field.InvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: -1}))},
+		{"line quantity NaN", "lines[1].quantity", field.InvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: math.NaN()}))},
+		{"line quantity huge", "lines[1].quantity", field.InvalidQuantity, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1e7}))},
+		{"line quantity 4 decimals", "lines[1].quantity", field.TooManyDecimals, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1.0005}))},
+		{"line quantity below a milli", "lines[1].quantity", field.TooManyDecimals, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 0.0004}))},
+		{"line price negative", "lines[1].unit_price_cents", field.Negative, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: -1}))},
+		{"line price huge", "lines[1].unit_price_cents", field.TooLarge, c.invoice(addLine(workspace.LineInput{Description: "d", Quantity: 1, UnitPriceCents: 1e12}))},
 	}
 }
 

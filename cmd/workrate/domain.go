@@ -10,6 +10,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"workrate/certs"
+	"workrate/field"
+	"workrate/locale"
 	"workrate/server"
 	"workrate/store"
 	"workrate/tenant"
@@ -79,27 +81,16 @@ func printDomain(ctx context.Context, out io.Writer, s *certs.Domains, d *tenant
 	return printJSON(out, cliDomain{Agency: a.Slug, DomainView: d.View(s.CNAMETarget())})
 }
 
-// domainMessage explains a refused hostname on the command line.
+// domainMessage explains a refused hostname on the command line, in the
+// words the back office uses (English).
 func domainMessage(err error) error {
-	var de *tenant.DomainError
-	if !errors.As(err, &de) {
+	fe := field.As(err)
+	if fe == nil {
 		return err
 	}
-	switch de.Code {
-	case tenant.DomainWildcard:
-		return errors.New("wildcard hostnames cannot be claimed")
-	case tenant.DomainIP:
-		return errors.New("an IP address is not a hostname")
-	case tenant.DomainSingleLabel:
-		return errors.New("a hostname needs at least two labels (app.example.com)")
-	case tenant.DomainTooLong:
-		return errors.New("the hostname is too long")
-	case tenant.DomainPlatform:
-		return errors.New("names under the platform's own domains cannot be claimed")
-	case tenant.DomainTaken:
-		return errors.New("this hostname is already claimed")
-	case tenant.ErrTooManyDomains.Code:
-		return errors.New("the agency has claimed the most hostnames allowed")
+	bundle, berr := locale.New()
+	if berr != nil {
+		return err
 	}
-	return errors.New("not a valid hostname")
+	return errors.New(bundle.Localizer("en").FieldMessage(fe))
 }
