@@ -18,7 +18,7 @@ const (
 	ReasonDisabled      = "disabled"
 	ReasonExpired       = "expired"
 	ReasonThrottled     = "throttled"
-	ReasonWrongHost     = "wrong_host"
+	ReasonWrongHost     = "wrong_host" // no longer recorded (issue 16); shown for rows from before
 	ReasonBadCode       = "bad_code"
 )
 
