@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -90,10 +91,18 @@ func Backup(ctx context.Context, src Source, dir string) (Manifest, error) {
 	m := Manifest{Format: backupFormat, Version: 1, CreatedAt: store.Now(), Migration: migration}
 	if store.IsPostgres(src.DB) {
 		m.Database, m.File = "postgres", PgDumpFile
-		if err := pgDump(ctx, src.URL, filepath.Join(dir, PgDumpFile)); err != nil {
+		if _, err := exec.LookPath("pg_dump"); err != nil {
+			// No client tools (the container image has none): a snapshot copied
+			// row by row into a SQLite file, which restores into either database.
+			m.File = SQLiteFile
+			m.Note = "pg_dump is not on PATH: this is a row-by-row snapshot in SQLite form; for production use pg_dump and point-in-time recovery"
+			if m.Tables, err = snapshot(ctx, src.DB, migration, filepath.Join(dir, SQLiteFile)); err != nil {
+				return Manifest{}, err
+			}
+		} else if err := pgDump(ctx, src.URL, filepath.Join(dir, PgDumpFile)); err != nil {
 			return Manifest{}, err
 		}
-		if err := os.Chmod(filepath.Join(dir, PgDumpFile), 0o600); err != nil {
+		if err := os.Chmod(filepath.Join(dir, m.File), 0o600); err != nil {
 			return Manifest{}, fmt.Errorf("backup: %w", err)
 		}
 	} else {
@@ -127,7 +136,7 @@ func Backup(ctx context.Context, src Source, dir string) (Manifest, error) {
 	}
 	switch key := SecretKeyPath(src.URL); {
 	case src.SecretKeyEnv:
-		m.Note = "WORKRATE_SECRET_KEY is set: it is not in this backup; keep it with the backup, two-factor secrets cannot be read without it"
+		m.Note = join(m.Note, "WORKRATE_SECRET_KEY is set: it is not in this backup; keep it with the backup, two-factor secrets cannot be read without it")
 	case key != "":
 		b, err := os.ReadFile(key)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -142,7 +151,7 @@ func Backup(ctx context.Context, src Source, dir string) (Manifest, error) {
 		}
 		m.SecretKey = SecretKeyFile
 	default:
-		m.Note = "WORKRATE_SECRET_KEY is not set: two-factor sign-in was unavailable, there is no key to keep"
+		m.Note = join(m.Note, "WORKRATE_SECRET_KEY is not set: two-factor sign-in was unavailable, there is no key to keep")
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -208,13 +217,13 @@ func Restore(ctx context.Context, dir string, dst Source) (Restored, error) {
 		return Restored{}, err
 	}
 	r := Restored{Manifest: m}
-	switch m.Database {
-	case "sqlite":
+	switch m.File {
+	case SQLiteFile:
 		r.Tables, err = restoreSQLite(ctx, filepath.Join(dir, m.File), m.Migration, dst.DB)
-	case "postgres":
+	case PgDumpFile:
 		r.Tables, err = restorePgDump(ctx, filepath.Join(dir, m.File), dst)
 	default:
-		err = fmt.Errorf("backup: unknown database kind %q in the manifest", m.Database)
+		err = fmt.Errorf("backup: unknown database file %q in the manifest", m.File)
 	}
 	if err != nil {
 		return Restored{}, err
@@ -386,4 +395,40 @@ func restoreCerts(dir string, m Manifest, dst Source) (string, error) {
 		return "", err
 	}
 	return "restored to " + target, nil
+}
+
+// snapshot copies every row of a PostgreSQL database, read in one
+// repeatable-read snapshot, into a new SQLite file at the same schema migration.
+func snapshot(ctx context.Context, src *bun.DB, migration, path string) (Counts, error) {
+	dst, err := store.Open("sqlite://" + path)
+	if err != nil {
+		return nil, err
+	}
+	defer dst.Close()
+	if _, err := migrations.RunUpTo(ctx, dst, migration); err != nil {
+		return nil, fmt.Errorf("backup: prepare the snapshot: %w", err)
+	}
+	var counts Counts
+	err = src.RunInTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		return dst.RunInTx(ctx, nil, func(ctx context.Context, dtx bun.Tx) error {
+			counts, err = copyAll(ctx, tx, dtx)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	// One self-contained file: fold the write-ahead log back in.
+	if _, err := dst.ExecContext(ctx, "PRAGMA journal_mode=DELETE"); err != nil {
+		return nil, fmt.Errorf("backup: finish the snapshot: %w", err)
+	}
+	return counts, nil
+}
+
+// join joins two notes.
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }

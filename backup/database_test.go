@@ -284,3 +284,32 @@ func TestPgDumpRestoresOnlyIntoADatabaseWithoutTables(t *testing.T) {
 		t.Fatalf("pg_dump restore into SQLite: %v", err)
 	}
 }
+
+func TestPostgresBackupWithoutPgDumpIsASnapshot(t *testing.T) {
+	pg := testdb.Postgres(t)
+	ctx := context.Background()
+	world(t, pg.DB)
+	want := dump(t, pg.DB)
+	t.Setenv("PATH", "") // no client tools, as in the container image
+	dir := filepath.Join(t.TempDir(), "b")
+	m, err := Backup(ctx, Source{DB: pg.DB, URL: pg.URL}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Database != "postgres" || m.File != SQLiteFile || !strings.Contains(m.Note, "pg_dump is not on PATH") {
+		t.Fatalf("manifest %+v, want a SQLite snapshot that says why", m)
+	}
+	if _, err := os.Stat(filepath.Join(dir, SQLiteFile+"-wal")); err == nil {
+		t.Fatal("the snapshot left a write-ahead log beside it")
+	}
+	u, tdb := emptySQLite(t)
+	if _, err := Restore(ctx, dir, Source{DB: tdb, URL: u}); err != nil {
+		t.Fatal(err)
+	}
+	diff(t, "postgres snapshot restored into sqlite", want, dump(t, tdb))
+	u, pdb := emptyPostgresDatabase(t, "")
+	if _, err := Restore(ctx, dir, Source{DB: pdb, URL: u}); err != nil {
+		t.Fatal(err)
+	}
+	diff(t, "postgres snapshot restored into postgres", want, dump(t, pdb))
+}
