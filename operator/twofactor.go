@@ -64,7 +64,7 @@ func (h *Handler) verifyCode(c *gin.Context) error {
 	l := h.localizer(c)
 	p := &secondfactor.CodePage{Next: safeNext(c.PostForm("next"))}
 	asker := auth.Asker{Kind: auth.KindOperator, Email: op.Email, IP: c.ClientIP(), Host: sess.Host}
-	_, err := h.gate.SecondFactor(c, asker, auth.Holder{ID: op.ID}, subject(op), c.PostForm("code"))
+	usedRecovery, err := h.gate.SecondFactor(c, asker, auth.Holder{ID: op.ID}, subject(op), c.PostForm("code"))
 	var throttled *auth.ThrottledError
 	switch {
 	case err == nil:
@@ -89,6 +89,16 @@ func (h *Handler) verifyCode(c *gin.Context) error {
 	}
 	if err := h.startSession(c, op, false); err != nil {
 		return err
+	}
+	if usedRecovery {
+		n, err := h.auth.RemainingRecoveryCodes(c, subject(op))
+		if err != nil {
+			return err
+		}
+		c.Header("Cache-Control", "no-store")
+		used := &secondfactor.RecoveryUsedPage{Remaining: n, Next: p.Next}
+		used.Title, used.Surface = l.T("twofactor.recovery_used.title"), web.SurfaceOperator
+		return h.renderer.HTML(c, http.StatusOK, "portal/twofactor_recovery_used", used)
 	}
 	return redirect(c, p.Next)
 }

@@ -15,7 +15,10 @@ import (
 	"workrate/server/servertest"
 )
 
-var secretRE = regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`)
+var (
+	secretRE   = regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`)
+	recoveryRE = regexp.MustCompile(`<li>([0-9a-z]{4}-[0-9a-z]{4})</li>`)
+)
 
 // With WORKRATE_OPERATOR_2FA=required an operator enrols before anything of
 // the console opens, then signs in with a code like staff: a pending session
@@ -43,8 +46,10 @@ func TestOperatorTwoFactorRequired(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r := b.Post("localhost", "/operator/two-factor/confirm", servertest.Values("code", auth.TOTPCode(secret, time.Now()))); r.Status != http.StatusOK {
-				t.Fatalf("confirm: %d", r.Status)
+			confirmed := b.Post("localhost", "/operator/two-factor/confirm", servertest.Values("code", auth.TOTPCode(secret, time.Now())))
+			codes := recoveryRE.FindAllStringSubmatch(confirmed.Body, -1)
+			if confirmed.Status != http.StatusOK || len(codes) != auth.RecoveryCodeCount {
+				t.Fatalf("confirm: %d, %d recovery codes", confirmed.Status, len(codes))
 			}
 			if r := b.Get("localhost", "/operator/agencies"); r.Status != http.StatusOK {
 				t.Fatalf("console after enrolling: %d", r.Status)
@@ -79,6 +84,13 @@ func TestOperatorTwoFactorRequired(t *testing.T) {
 			}
 			if r := p.Get("localhost", "/operator/domains"); r.Status != http.StatusOK {
 				t.Errorf("console after the code: %d", r.Status)
+			}
+
+			// A recovery code signs in once, and says how many are left.
+			rc := env.Browser()
+			rc.Post("localhost", "/operator/login", servertest.Values("email", "ops@workrate.example", "password", opPassword))
+			if r := rc.Post("localhost", "/operator/login/code", servertest.Values("code", codes[0][1])); r.Status != http.StatusOK || !strings.Contains(r.Body, "9 recovery codes left") {
+				t.Errorf("recovery code: %d", r.Status)
 			}
 		})
 	}
