@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/event"
 	"workrate/store"
 )
 
@@ -155,7 +156,8 @@ type PortalEvent struct {
 	CreatedAt   time.Time `bun:"created_at"`
 }
 
-// RecordPortalEvent stores an audit event.
+// RecordPortalEvent stores an audit event and its row of the event stream;
+// s must be the transaction of the change it records.
 func (s *Store) RecordPortalEvent(ctx context.Context, e *PortalEvent) error {
 	e.ID = store.NewID()
 	if e.CreatedAt.IsZero() {
@@ -164,7 +166,25 @@ func (s *Store) RecordPortalEvent(ctx context.Context, e *PortalEvent) error {
 	if _, err := s.db.NewInsert().Model(e).Exec(ctx); err != nil {
 		return fmt.Errorf("auth: record portal event: %w", store.Translate(err))
 	}
-	return nil
+	return event.Write(ctx, s.db, &event.Event{
+		AgencyID: e.AgencyID, WorkspaceID: e.WorkspaceID, Kind: portalEventKind(e.Action),
+		Audience: event.AudienceStaff, ActorKind: e.ActorKind, ActorID: e.ActorID, ActorName: e.ActorName,
+		SubjectType: "portal", SubjectID: e.WorkspaceID,
+	}, map[string]string{"action": e.Action, "detail": e.Detail})
+}
+
+// portalEventKind names the stream's kind of an access change (the actions
+// of the access package: created, disabled, password_set, two_factor_reset…).
+func portalEventKind(action string) string {
+	switch action {
+	case "created":
+		return event.KindPortalCreated
+	case "disabled":
+		return event.KindPortalRevoked
+	case "password_set", "two_factor_reset":
+		return event.KindPortalReset
+	}
+	return event.KindPortalChanged
 }
 
 // PortalEventsOf lists a workspace's portal audit events, newest first.

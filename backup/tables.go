@@ -11,7 +11,9 @@ const (
 	perAgency scope = iota
 	// platform rows belong to no agency (operators, certificates): full backups only.
 	platform
-	// transient rows (stored API answers, form tokens) expire within a day:
+	// transient rows (stored API answers, form tokens) expire within a day, and
+	// the event stream is handed on where it was written (an export carrying
+	// undispatched events would notify twice):
 	// full backups only.
 	transient
 )
@@ -53,6 +55,7 @@ var tables = []table{
 	{"idempotency_keys", transient},
 	{"form_tokens", transient},
 	{"health_probes", transient},
+	{"events", transient},
 }
 
 // bookkeeping tables are the migrator's own: never copied as data.

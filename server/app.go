@@ -21,6 +21,7 @@ import (
 	"workrate/auth"
 	"workrate/branding"
 	"workrate/certs"
+	"workrate/event"
 	"workrate/locale"
 	"workrate/operator"
 	"workrate/portal"
@@ -55,6 +56,9 @@ type App struct {
 	portal   *portal.Handler
 	box      *auth.SecretBox // nil: two-factor sign-in unavailable
 	visitors *visitor.Loader // who is asking, once per request
+	// events hands the event stream on to its consumers (notifications,
+	// e-mail, webhooks); every instance runs it.
+	events *event.Dispatcher
 
 	// draining is set when shutdown starts: /readyz answers 503 from then on.
 	draining atomic.Bool
@@ -126,6 +130,7 @@ func New(ctx context.Context, cfg Config, db *bun.DB) (*App, error) {
 		Box: box, RequireTwoFactor: cfg.OperatorTwoFactor == "required",
 	})
 	a.visitors = &visitor.Loader{Auth: a.auth, Resolver: resolver, Sessions: a.sessionPolicy()}
+	a.events = &event.Dispatcher{DB: db}
 	a.engine = a.routes()
 	return a, nil
 }
@@ -135,6 +140,9 @@ func (a *App) Handler() http.Handler { return a.engine }
 
 // Access returns the portal access service (the demo command and tests use it).
 func (a *App) Access() *access.Service { return a.access }
+
+// Events returns the event dispatcher (tests run its rounds directly).
+func (a *App) Events() *event.Dispatcher { return a.events }
 
 // Routes lists every route of the engine (tests walk them).
 func (a *App) Routes() gin.RoutesInfo { return a.engine.Routes() }
@@ -201,6 +209,7 @@ func (a *App) Run(ctx context.Context) error {
 		go a.resolver.Listen(ctx, direct)
 	}
 	workers.Go(func() { a.every(ctx, work, 10*time.Minute, "cleanup", a.cleanup) })
+	workers.Go(func() { a.events.Run(ctx, work) })
 
 	ln, err := a.listen(a.cfg.HTTPAddr)
 	if err != nil {

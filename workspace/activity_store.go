@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"workrate/event"
 	"workrate/store"
 )
 
@@ -138,7 +139,9 @@ type entry struct {
 	verb, subjectType, subjectID, summary, visibility string
 }
 
-// record writes one activity entry with db, which is the write's transaction.
+// record writes one activity entry and its event (the event stream's row,
+// for notifications, e-mail and webhooks) with db, which is the write's
+// transaction.
 func record(ctx context.Context, db bun.IDB, sc Scope, a Actor, e entry) error {
 	act := &Activity{
 		ID:          store.NewID(),
@@ -156,5 +159,13 @@ func record(ctx context.Context, db bun.IDB, sc Scope, a Actor, e entry) error {
 	if _, err := db.NewInsert().Model(act).Exec(ctx); err != nil {
 		return fmt.Errorf("record activity %s: %w", e.verb, store.Translate(err))
 	}
-	return nil
+	audience := event.AudienceClient
+	if e.visibility != VisibilityClient {
+		audience = event.AudienceStaff
+	}
+	return event.Write(ctx, db, &event.Event{
+		AgencyID: sc.AgencyID, WorkspaceID: sc.WorkspaceID, Kind: e.verb, Audience: audience,
+		ActorKind: act.ActorKind, ActorID: clean(a.ID), ActorName: act.ActorName,
+		SubjectType: e.subjectType, SubjectID: e.subjectID, Summary: act.Summary,
+	}, nil)
 }
