@@ -56,6 +56,7 @@ var tables = []table{
 	{"form_tokens", transient},
 	{"health_probes", transient},
 	{"events", transient},
+	{"mail_outbox", transient},
 }
 
 // bookkeeping tables are the migrator's own: never copied as data.
