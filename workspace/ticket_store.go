@@ -41,6 +41,12 @@ func TicketPriorities() []string {
 	return []string{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
 }
 
+// Who owes a ticket's next answer.
+const (
+	WaitingOnUs     = "us"     // the agency
+	WaitingOnClient = "client" // the client
+)
+
 // Ticket is a support request; Number counts per workspace from 1.
 type Ticket struct {
 	bun.BaseModel `bun:"table:tickets" json:"-"`
@@ -56,6 +62,8 @@ type Ticket struct {
 	FromClient  bool      `bun:"from_client" json:"from_client"`
 	AuthorID    string    `bun:"author_id" json:"-"`
 	AuthorName  string    `bun:"author_name" json:"author_name"`
+	AssigneeID  string    `bun:"assignee_id" json:"assignee_id"` // a staff member, "" for none
+	WaitingOn   string    `bun:"waiting_on" json:"waiting_on"`   // WaitingOnUs or WaitingOnClient
 	CreatedAt   time.Time `bun:"created_at" json:"created_at"`
 	UpdatedAt   time.Time `bun:"updated_at" json:"updated_at"`
 }
